@@ -1,0 +1,59 @@
+/*
+ * api.c: the route tables.  The names here are the v1 contract
+ * (DESIGN.md "Interfaces", docs/api.md); the last column is the metrics
+ * label.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "api.h"
+#include "log.h"
+#include "store.h"
+
+#define GET	EVHTTP_REQ_GET
+#define POST	EVHTTP_REQ_POST
+
+const struct route api_routes[] = {
+	{ GET, "/healthz", api_healthz, 0, "healthz" },
+	{ GET, "/metrics", api_metrics, 0, "metrics" },
+	{ GET, "/api/v1/status", api_status, R_ANY, "status" },
+	{ GET, "/api/v1/audit", api_audit_list, R_ADMIN | R_AUDITOR,
+	    "audit" },
+	{ POST, "/api/v1/areas", api_areas_import, R_ADMIN, "areas_import" },
+	{ GET, "/api/v1/areas/{}", api_areas_get, R_ANY, "areas_get" },
+	{ POST, "/api/v1/recipients", api_recipients_import,
+	    R_ADMIN | R_OFFICIAL, "recipients_import" },
+	{ GET, "/api/v1/recipients/{}", api_recipients_get, R_ANY,
+	    "recipients_get" },
+	{ POST, "/api/v1/tokens", api_tokens_create, R_ADMIN,
+	    "tokens_create" },
+	{ 0, NULL, NULL, 0, NULL }
+};
+
+/* Kannel callbacks (MO, DLR) arrive with the SMS issues. */
+const struct route callback_routes[] = {
+	{ GET, "/healthz", api_healthz, 0, "cb_healthz" },
+	{ 0, NULL, NULL, 0, NULL }
+};
+
+int
+api_commit_audited(struct http_req *r, const char *action, const char *areas,
+    json_t *detail)
+{
+	char	*d;
+	int	 rc;
+
+	d = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
+	rc = audit_log(r->gw->store, r->tok.id, action, areas, d ? d : "{}");
+	free(d);
+	if (rc == -1 || store_tx_commit(r->gw->store) == -1) {
+		store_tx_rollback(r->gw->store);
+		http_reply_error(r, 500, "E_INTERNAL", "the store failed; "
+		    "nothing was changed");
+		return -1;
+	}
+	log_info("audit: token=%lld %s areas=%s", (long long)r->tok.id,
+	    action, areas);
+	return 0;
+}

@@ -1,0 +1,321 @@
+/*
+ * conf.c: see conf.h.  One table names every key with its type and range
+ * (after Kannel's cfg.def); the inih handler looks the key up, parses the
+ * value into the struct, and refuses anything it does not know.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <limits.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "xmalloc.h"
+
+enum conf_type { CT_STR, CT_INT, CT_DOUBLE, CT_ADDR, CT_SIZE, CT_PORTS };
+
+struct conf_key {
+	const char	*section;
+	const char	*key;
+	enum conf_type	 type;
+	size_t		 off;
+	double		 min, max;
+};
+
+#define K(s, k, t, f, lo, hi) { s, k, t, offsetof(struct conf, f), lo, hi }
+static const struct conf_key conf_keys[] = {
+	K("gateway", "listen", CT_ADDR, listen, 0, 0),
+	K("gateway", "callback_listen", CT_ADDR, callback_listen, 0, 0),
+	K("gateway", "database", CT_STR, database, 0, 0),
+	K("gateway", "callback_url", CT_STR, callback_url, 0, 0),
+	K("gateway", "max_body", CT_SIZE, max_body, 1024, 1024.0 * 1024 * 1024),
+	K("gateway", "request_timeout", CT_INT, request_timeout, 1, 3600),
+	K("gateway", "commit_interval_ms", CT_INT, commit_interval_ms, 1, 10000),
+	K("gateway", "commit_batch", CT_INT, commit_batch, 1, 1000000),
+	K("kannel", "sendsms_url", CT_STR, sendsms_url, 0, 0),
+	K("kannel", "username", CT_STR, username, 0, 0),
+	K("kannel", "password", CT_STR, password, 0, 0),
+	K("kannel", "sender", CT_STR, sender, 0, 0),
+	K("kannel", "rate", CT_DOUBLE, rate, 0.1, 100000),
+	K("kannel", "window", CT_INT, window, 1, 10000),
+	K("kannel", "status_url", CT_STR, status_url, 0, 0),
+	K("kannel", "status_password", CT_STR, status_password, 0, 0),
+	K("kannel", "status_interval", CT_INT, status_interval, 1, 3600),
+	K("kannel", "callback_secret", CT_STR, callback_secret, 0, 0),
+	K("sip", "listen", CT_ADDR, sip_listen, 0, 0),
+	K("sip", "trunk", CT_STR, sip_trunk, 0, 0),
+	K("sip", "username", CT_STR, sip_username, 0, 0),
+	K("sip", "password", CT_STR, sip_password, 0, 0),
+	K("sip", "channels", CT_INT, sip_channels, 1, 10000),
+	K("sip", "rtp_ports", CT_PORTS, rtp_port_min, 0, 0),
+	K("ivr", "prompts", CT_STR, ivr_prompts, 0, 0),
+	K("audio", "target_lufs", CT_DOUBLE, target_lufs, -70, -5),
+};
+#undef K
+
+struct conf_ctx {
+	struct conf	*conf;
+	char		*err;
+	size_t		 errlen;
+};
+
+static void
+conf_setstr(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = xstrdup(v);
+}
+
+void
+conf_defaults(struct conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	conf_addr_parse(&c->listen, "127.0.0.1:8080");
+	conf_addr_parse(&c->callback_listen, "127.0.0.1:8081");
+	c->database = xstrdup("var/sanket.db");
+	c->callback_url = xstrdup("http://127.0.0.1:8081");
+	c->max_body = 16 * 1024 * 1024;
+	c->request_timeout = 30;
+	c->commit_interval_ms = 5;
+	c->commit_batch = 1000;
+	c->sendsms_url = xstrdup("http://127.0.0.1:13013/cgi-bin/sendsms");
+	c->username = xstrdup("sanket");
+	c->password = xstrdup("");
+	c->sender = xstrdup("sanket");
+	c->rate = 100;
+	c->window = 32;
+	c->status_url = xstrdup("");
+	c->status_password = xstrdup("");
+	c->status_interval = 5;
+	c->callback_secret = xstrdup("");
+	conf_addr_parse(&c->sip_listen, "127.0.0.1:5060");
+	c->sip_trunk = xstrdup("");
+	c->sip_username = xstrdup("");
+	c->sip_password = xstrdup("");
+	c->sip_channels = 30;
+	c->rtp_port_min = 20000;
+	c->rtp_port_max = 29999;
+	c->ivr_prompts = xstrdup("prompts");
+	c->target_lufs = -19;
+}
+
+void
+conf_free(struct conf *c)
+{
+	if (c == NULL)
+		return;
+	free(c->path);
+	free(c->database);
+	free(c->callback_url);
+	free(c->sendsms_url);
+	free(c->username);
+	free(c->password);
+	free(c->sender);
+	free(c->status_url);
+	free(c->status_password);
+	free(c->callback_secret);
+	free(c->sip_trunk);
+	free(c->sip_username);
+	free(c->sip_password);
+	free(c->ivr_prompts);
+	memset(c, 0, sizeof(*c));
+}
+
+static int
+conf_long(const char *v, long long *out)
+{
+	char		*end;
+	long long	 n;
+
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (end == v || errno != 0)
+		return -1;
+	*out = n;
+	return end - v;
+}
+
+int
+conf_addr_parse(struct conf_addr *a, const char *v)
+{
+	const char	*colon;
+	long long	 port;
+	size_t		 hl;
+
+	if ((colon = strrchr(v, ':')) == NULL)
+		return -1;
+	hl = colon - v;
+	if (hl == 0 || hl >= sizeof(a->host))
+		return -1;
+	if (conf_long(colon + 1, &port) != (int)strlen(colon + 1) ||
+	    port < 0 || port > 65535)
+		return -1;
+	memcpy(a->host, v, hl);
+	a->host[hl] = '\0';
+	a->port = (uint16_t)port;
+	return 0;
+}
+
+/* "16M", "512k", "1048576" */
+static int
+conf_size(const char *v, double *out)
+{
+	char	*end;
+	double	 n;
+
+	errno = 0;
+	n = strtod(v, &end);
+	if (end == v || errno != 0 || n < 0)
+		return -1;
+	switch (*end) {
+	case 'k': case 'K': n *= 1024; end++; break;
+	case 'm': case 'M': n *= 1024 * 1024; end++; break;
+	case 'g': case 'G': n *= 1024.0 * 1024 * 1024; end++; break;
+	}
+	if (*end != '\0')
+		return -1;
+	*out = n;
+	return 0;
+}
+
+static int
+conf_handler(void *arg, const char *section, const char *key, const char *v)
+{
+	struct conf_ctx		*ctx = arg;
+	const struct conf_key	*k = NULL;
+	char			*base = (char *)ctx->conf;
+	long long		 n;
+	double			 d;
+	size_t			 i;
+
+	for (i = 0; i < sizeof(conf_keys) / sizeof(conf_keys[0]); i++)
+		if (strcmp(conf_keys[i].section, section) == 0 &&
+		    strcmp(conf_keys[i].key, key) == 0) {
+			k = &conf_keys[i];
+			break;
+		}
+	if (k == NULL) {
+		snprintf(ctx->err, ctx->errlen, "unknown key \"%s\" in [%s]",
+		    key, section);
+		return 0;
+	}
+	switch (k->type) {
+	case CT_STR:
+		conf_setstr((char **)(base + k->off), v);
+		return 1;
+	case CT_ADDR:
+		if (conf_addr_parse((struct conf_addr *)(base + k->off), v)
+		    == -1) {
+			snprintf(ctx->err, ctx->errlen, "%s: \"%s\" is not "
+			    "host:port", key, v);
+			return 0;
+		}
+		return 1;
+	case CT_INT:
+		if (conf_long(v, &n) != (int)strlen(v) || n < k->min ||
+		    n > k->max) {
+			snprintf(ctx->err, ctx->errlen, "%s: \"%s\" is not an "
+			    "integer in %.0f..%.0f", key, v, k->min, k->max);
+			return 0;
+		}
+		*(int *)(base + k->off) = (int)n;
+		return 1;
+	case CT_DOUBLE:
+	case CT_SIZE: {
+		char	*end;
+
+		if (k->type == CT_SIZE) {
+			if (conf_size(v, &d) == -1)
+				d = NAN;
+		} else {
+			errno = 0;
+			d = strtod(v, &end);
+			if (end == v || *end != '\0' || errno != 0)
+				d = NAN;
+		}
+		if (isnan(d) || d < k->min || d > k->max) {
+			snprintf(ctx->err, ctx->errlen, "%s: \"%s\" is not a "
+			    "number in %g..%g", key, v, k->min, k->max);
+			return 0;
+		}
+		if (k->type == CT_SIZE)
+			*(size_t *)(base + k->off) = (size_t)d;
+		else
+			*(double *)(base + k->off) = d;
+		return 1;
+	}
+	case CT_PORTS: {
+		long long	 lo, hi;
+		int		 l1;
+
+		if ((l1 = conf_long(v, &lo)) <= 0 || v[l1] != '-' ||
+		    conf_long(v + l1 + 1, &hi) != (int)strlen(v + l1 + 1) ||
+		    lo < 1024 || hi > 65535 || lo > hi || (lo % 2) != 0) {
+			snprintf(ctx->err, ctx->errlen, "%s: \"%s\" is not an "
+			    "even-started port range like 20000-29999", key, v);
+			return 0;
+		}
+		ctx->conf->rtp_port_min = (uint16_t)lo;
+		ctx->conf->rtp_port_max = (uint16_t)hi;
+		return 1;
+	}
+	}
+	return 0;
+}
+
+/* Make c->database absolute, relative to the directory of path. */
+static void
+conf_resolve(struct conf *c, const char *path)
+{
+	const char	*slash;
+	char		*abs;
+
+	if (c->database[0] == '/' || c->database[0] == '\0' ||
+	    strcmp(c->database, ":memory:") == 0)
+		return;
+	if ((slash = strrchr(path, '/')) == NULL)
+		return;
+	xasprintf(&abs, "%.*s/%s", (int)(slash - path), path, c->database);
+	free(c->database);
+	c->database = abs;
+}
+
+int
+conf_load(struct conf *c, const char *path, char *err, size_t errlen)
+{
+	struct conf_ctx	 ctx = { c, err, errlen };
+	char		 msg[512] = "";
+	int		 line;
+
+	ctx.err = msg;
+	ctx.errlen = sizeof(msg);
+	free(c->path);
+	if ((c->path = realpath(path, NULL)) == NULL)
+		c->path = xstrdup(path);
+	line = ini_parse(path, conf_handler, &ctx);
+	if (line == -1) {
+		snprintf(err, errlen, "%s: cannot open: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	if (line == -2) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	if (line > 0) {
+		snprintf(err, errlen, "%s:%d: %s", path, line,
+		    msg[0] ? msg : "syntax error");
+		return -1;
+	}
+	if (c->database[0] == '\0') {
+		snprintf(err, errlen, "%s: [gateway] database is empty", path);
+		return -1;
+	}
+	conf_resolve(c, c->path);
+	return 0;
+}

@@ -1,0 +1,151 @@
+/*
+ * sanketd.c: the sanket daemon.  One process, one libevent loop, no
+ * threads: the API listener, the Kannel callback listener, the store's
+ * group-commit timer and the Kannel status poller all run on it.
+ *
+ *	sanketd [-dnv] -c FILE
+ *
+ * Start-up: load and check the config (-n stops here), open the store
+ * (migrations), bind both listeners (so a port in use is reported on the
+ * terminal), then daemonise unless -d.  SIGTERM/SIGINT: stop accepting,
+ * flush the open write batch, close the store, exit 0.  SIGHUP: reopen logs.
+ */
+#include "config.h"
+
+#include <event2/event.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "gateway.h"
+#include "http.h"
+#include "log.h"
+#include "metrics.h"
+#include "store.h"
+
+static struct listener	*api_l, *cb_l;
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr, "usage: sanketd [-dnv] -c file\n");
+	exit(2);
+}
+
+static void
+sanketd_signal_cb(evutil_socket_t sig, short ev, void *arg)
+{
+	struct gw	*gw = arg;
+
+	switch (sig) {
+	case SIGHUP:
+		log_info("SIGHUP: reopening logs");
+		log_reopen();
+		break;
+	case SIGINT:
+	case SIGTERM:
+		if (gw->stopping)
+			break;
+		log_info("%s: shutting down", sig == SIGTERM ? "SIGTERM" :
+		    "SIGINT");
+		gw->stopping = 1;
+		http_close(api_l);
+		http_close(cb_l);
+		api_l = cb_l = NULL;
+		event_base_loopexit(gw->base, NULL);
+		break;
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct conf	 conf;
+	struct gw	 gw;
+	struct event	*ev_term, *ev_int, *ev_hup;
+	const char	*path = NULL;
+	char		 err[1024];
+	int		 ch, foreground = 0, check = 0, verbose = 0;
+
+	while ((ch = getopt(argc, argv, "c:dnv")) != -1) {
+		switch (ch) {
+		case 'c': path = optarg; break;
+		case 'd': foreground = 1; break;
+		case 'n': check = 1; break;
+		case 'v': verbose++; break;
+		default: usage();
+		}
+	}
+	if (optind != argc || path == NULL)
+		usage();
+	log_init(LOG_TO_STDERR, verbose, "sanketd");
+
+	conf_defaults(&conf);
+	if (conf_load(&conf, path, err, sizeof(err)) == -1) {
+		fprintf(stderr, "sanketd: %s\n", err);
+		conf_free(&conf);
+		return 1;
+	}
+	if (check) {
+		printf("configuration OK\n");
+		conf_free(&conf);
+		return 0;
+	}
+
+	memset(&gw, 0, sizeof(gw));
+	gw.conf = &conf;
+	gw.started = time(NULL);
+	gw.kannel_up = -1;
+	signal(SIGPIPE, SIG_IGN);
+	if ((gw.base = event_base_new()) == NULL)
+		fatalx("event_base_new");
+	if ((gw.store = store_open(conf.database, err, sizeof(err))) == NULL)
+		fatalx("store: %s", err);
+	store_batch_attach(gw.store, gw.base, conf.commit_interval_ms,
+	    conf.commit_batch);
+	gw.metrics = metrics_new();
+
+	api_l = http_listen(&gw, conf.listen.host, conf.listen.port,
+	    api_routes);
+	cb_l = http_listen(&gw, conf.callback_listen.host,
+	    conf.callback_listen.port, callback_routes);
+	if (api_l == NULL || cb_l == NULL)
+		fatalx("cannot bind the listeners (see above)");
+
+	if (!foreground) {
+		if (daemon(0, 0) == -1)
+			fatal("daemon");
+		log_init(LOG_TO_SYSLOG, verbose, "sanketd");
+		/* libevent's epoll fd survives fork but must be reinit. */
+		if (event_reinit(gw.base) == -1)
+			fatalx("event_reinit");
+	}
+	ev_term = evsignal_new(gw.base, SIGTERM, sanketd_signal_cb, &gw);
+	ev_int = evsignal_new(gw.base, SIGINT, sanketd_signal_cb, &gw);
+	ev_hup = evsignal_new(gw.base, SIGHUP, sanketd_signal_cb, &gw);
+	evsignal_add(ev_term, NULL);
+	evsignal_add(ev_int, NULL);
+	evsignal_add(ev_hup, NULL);
+	kstatus_start(&gw);
+	log_info("sanketd %s started: database %s (schema %d)",
+	    PACKAGE_VERSION, conf.database, store_version(gw.store));
+
+	event_base_dispatch(gw.base);
+
+	kstatus_stop();
+	http_close(api_l);
+	http_close(cb_l);
+	event_free(ev_term);
+	event_free(ev_int);
+	event_free(ev_hup);
+	store_close(gw.store);
+	metrics_free(gw.metrics);
+	event_base_free(gw.base);
+	log_info("sanketd stopped");
+	conf_free(&conf);
+	return 0;
+}

@@ -1,0 +1,57 @@
+/*
+ * store.h: the SQLite store.
+ *
+ * One connection per process, WAL mode, foreign keys on, a busy timeout so
+ * the CLI and sanketd can share the file.  store_open() applies the numbered
+ * migrations in schema.c inside one transaction each and refuses a database
+ * whose schema is newer than this binary.
+ *
+ * Statements: store_prepare(s, SQL) returns a statement prepared once per
+ * connection and cached by the address of the SQL string (pass string
+ * literals or static arrays), already reset and with bindings cleared.
+ *
+ * Transactions: store_tx_begin/commit/rollback wrap explicit work (an
+ * import).  Group commit, for many small state changes: store_batch_op()
+ * opens a transaction if none is open and counts one change; the batch is
+ * committed when it reaches commit_batch changes, or by a timer
+ * commit_interval_ms after it opened (store_batch_attach), or by
+ * store_batch_flush().  store_tx_begin() flushes an open batch first.
+ */
+#ifndef SK_STORE_H
+#define SK_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sqlite3.h>
+
+struct event_base;
+struct store;
+
+struct store	*store_open(const char *path, char *err, size_t errlen);
+void		 store_close(struct store *);
+sqlite3		*store_db(struct store *);
+int		 store_version(struct store *);
+int		 store_latest_version(void);
+
+sqlite3_stmt	*store_prepare(struct store *, const char *sql);
+
+int		 store_tx_begin(struct store *);
+int		 store_tx_commit(struct store *);
+void		 store_tx_rollback(struct store *);
+
+void		 store_batch_attach(struct store *, struct event_base *,
+		    int interval_ms, int batch);
+int		 store_batch_op(struct store *);
+int		 store_batch_flush(struct store *);
+
+/* Run one statement that returns a single integer (COUNT(*) ...). */
+int		 store_int64(struct store *, const char *sql, int64_t *out);
+/* Wall clock, seconds and milliseconds since the epoch. */
+int64_t		 store_now(void);
+int64_t		 store_now_ms(void);
+
+/* Schema (schema.c): migrations[i] brings version i to i + 1. */
+extern const char *const store_migrations[];
+extern const int store_nmigrations;
+
+#endif
