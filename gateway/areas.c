@@ -183,7 +183,8 @@ area_field_name(struct area_import *ai, size_t row, const char *field,
 	const char	*why;
 
 	if ((*out = text_clean(in, strlen(in), &why)) == NULL) {
-		import_error_add(ai->rep, row, field, "%s", why);
+		import_error_add(ai->rep, row, field, "invalid UTF-8 (%s)",
+		    why);
 		return -1;
 	}
 	if ((*out)[0] == '\0') {

@@ -3,7 +3,8 @@
  *
  * Group commit state machine (one per connection):
  *
- *	IDLE --store_batch_op--> BATCH --(n == batch | timer | flush)--> IDLE
+ *	IDLE --store_batch_op--> BATCH --(timer | flush)--> IDLE
+ *	BATCH --store_batch_op, batch full--> (commit) --> BATCH
  *	IDLE --store_tx_begin--> TX --commit/rollback--> IDLE
  *	BATCH --store_tx_begin--> (flush) --> TX
  *
@@ -276,7 +277,7 @@ void
 store_batch_attach(struct store *s, struct event_base *base, int ms, int n)
 {
 	s->batch_ms = ms;
-	s->batch_max = n;
+	s->batch_max = n > 0 ? n : 1;
 	s->batch_ev = evtimer_new(base, store_batch_cb, s);
 	if (s->batch_ev == NULL)
 		fatalx("%s: evtimer_new", __func__);
@@ -287,6 +288,9 @@ store_batch_op(struct store *s)
 {
 	if (s->state == ST_TX)		/* inside explicit work: part of it */
 		return 0;
+	if (s->state == ST_BATCH && s->batch_n >= s->batch_max &&
+	    store_batch_flush(s) == -1)
+		return -1;
 	if (s->state == ST_IDLE) {
 		if (store_exec(s, "BEGIN IMMEDIATE") == -1)
 			return -1;
@@ -298,8 +302,7 @@ store_batch_op(struct store *s)
 			evtimer_add(s->batch_ev, &tv);
 		}
 	}
-	if (++s->batch_n >= (s->batch_max > 0 ? s->batch_max : 1))
-		return store_batch_flush(s);
+	s->batch_n++;
 	return 0;
 }
 

@@ -11,11 +11,13 @@
  * literals or static arrays), already reset and with bindings cleared.
  *
  * Transactions: store_tx_begin/commit/rollback wrap explicit work (an
- * import).  Group commit, for many small state changes: store_batch_op()
- * opens a transaction if none is open and counts one change; the batch is
- * committed when it reaches commit_batch changes, or by a timer
+ * import).  Group commit, for many small state changes: call
+ * store_batch_op() before each change; it opens a transaction if none is
+ * open (committing the current one first if it already holds commit_batch
+ * changes) and counts the change.  A batch is also committed by a timer
  * commit_interval_ms after it opened (store_batch_attach), or by
  * store_batch_flush().  store_tx_begin() flushes an open batch first.
+ * Inside an explicit transaction store_batch_op() is a no-op.
  */
 #ifndef SK_STORE_H
 #define SK_STORE_H

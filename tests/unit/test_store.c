@@ -1,0 +1,141 @@
+/*
+ * test_store.c: migrations (fresh, idempotent reopen, refusing a newer
+ * schema), WAL mode, statement cache, transactions and group commit.
+ */
+#include "config.h"
+
+#include <event2/event.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store.h"
+#include "tap.h"
+
+static int64_t
+count(struct store *s, const char *sql)
+{
+	int64_t	 n = -1;
+
+	store_int64(s, sql, &n);
+	return n;
+}
+
+static void
+stop_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	event_base_loopbreak(arg);
+}
+
+int
+main(void)
+{
+	char		 dir[] = "/tmp/sk-store-XXXXXX", path[256], err[512];
+	struct store	*s;
+	struct event_base *base;
+	struct event	*stop;
+	struct timeval	 tv = { 0, 50 * 1000 };
+	sqlite3		*raw;
+	sqlite3_stmt	*a, *b;
+	int		 i;
+
+	if (mkdtemp(dir) == NULL)
+		return 99;
+	snprintf(path, sizeof(path), "%s/t.db", dir);
+
+	s = store_open(path, err, sizeof(err));
+	ok(s != NULL, "fresh database opens");
+	is_int(store_version(s), store_latest_version(), "migrated to the "
+	    "latest version");
+	ok(store_latest_version() >= 1, "at least one migration");
+	is_int(count(s, "SELECT count(*) FROM sqlite_master WHERE name IN "
+	    "('areas','recipients','tokens','audit')"), 4, "tables created");
+	{
+		sqlite3_stmt *st = store_prepare(s, "PRAGMA journal_mode");
+		ok(st && sqlite3_step(st) == SQLITE_ROW &&
+		    strcmp((const char *)sqlite3_column_text(st, 0), "wal")
+		    == 0, "WAL mode");
+		sqlite3_reset(st);
+	}
+	is_int(count(s, "PRAGMA foreign_keys"), 1, "foreign keys on");
+
+	a = store_prepare(s, "SELECT 1");
+	b = store_prepare(s, "SELECT 1");
+	ok(a != NULL && a == b, "statement cached by SQL address");
+
+	/* Transactions. */
+	ok(store_tx_begin(s) == 0, "begin");
+	ok(store_tx_begin(s) == -1, "no nested begin");
+	sqlite3_exec(store_db(s), "INSERT INTO audit (at_ms, action) VALUES "
+	    "(1, 'x')", NULL, NULL, NULL);
+	store_tx_rollback(s);
+	is_int(count(s, "SELECT count(*) FROM audit"), 0, "rollback undoes");
+	ok(store_tx_begin(s) == 0, "begin again");
+	sqlite3_exec(store_db(s), "INSERT INTO audit (at_ms, action) VALUES "
+	    "(1, 'x')", NULL, NULL, NULL);
+	ok(store_tx_commit(s) == 0, "commit");
+	is_int(count(s, "SELECT count(*) FROM audit"), 1, "commit keeps");
+
+	/* Group commit: by size, by timer, by flush. */
+	base = event_base_new();
+	store_batch_attach(s, base, 10, 3);
+	for (i = 0; i < 3; i++) {
+		store_batch_op(s);
+		sqlite3_exec(store_db(s), "INSERT INTO audit (at_ms, action) "
+		    "VALUES (2, 'b')", NULL, NULL, NULL);
+	}
+	ok(sqlite3_get_autocommit(store_db(s)) == 0, "batch open until its "
+	    "size is reached");
+	store_batch_op(s);	/* 4th op: 3 reached on the 3rd, new batch */
+	sqlite3_exec(store_db(s), "INSERT INTO audit (at_ms, action) VALUES "
+	    "(2, 'b')", NULL, NULL, NULL);
+	sqlite3_open(path, &raw);
+	{
+		sqlite3_stmt	*st;
+		int		 seen = -1;
+
+		sqlite3_prepare_v2(raw, "SELECT count(*) FROM audit", -1, &st,
+		    NULL);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			seen = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+		is_int(seen, 4, "a full batch is committed and visible to "
+		    "another connection; the open one is not");
+	}
+	stop = evtimer_new(base, stop_cb, base);
+	evtimer_add(stop, &tv);
+	event_base_dispatch(base);
+	ok(sqlite3_get_autocommit(store_db(s)) == 1, "timer committed the "
+	    "partial batch");
+	is_int(count(s, "SELECT count(*) FROM audit"), 5, "all batched rows "
+	    "stored");
+	store_batch_op(s);
+	ok(store_tx_begin(s) == 0, "tx_begin flushes an open batch first");
+	store_tx_rollback(s);
+	event_free(stop);
+	store_close(s);
+	event_base_free(base);
+
+	/* Reopen: nothing to migrate. */
+	s = store_open(path, err, sizeof(err));
+	ok(s != NULL && store_version(s) == store_latest_version(),
+	    "reopen keeps the version");
+	store_close(s);
+
+	/* A newer schema is refused. */
+	sqlite3_exec(raw, "PRAGMA user_version = 999", NULL, NULL, NULL);
+	sqlite3_close(raw);
+	s = store_open(path, err, sizeof(err));
+	ok(s == NULL && strstr(err, "newer than this sanket") != NULL,
+	    "newer schema refused: %s", err);
+	store_close(s);
+
+	s = store_open("/nonexistent/dir/x.db", err, sizeof(err));
+	ok(s == NULL && err[0] != '\0', "unopenable path: %s", err);
+
+	snprintf(path, sizeof(path), "rm -rf %s", dir);
+	if (system(path) != 0)
+		diag("cleanup failed");
+	return done_testing();
+}
