@@ -45,6 +45,7 @@ api_commit_audited(struct http_req *r, const char *action, const char *areas,
 	int	 rc;
 
 	d = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(detail);
 	rc = audit_log(r->gw->store, r->tok.id, action, areas, d ? d : "{}");
 	free(d);
 	if (rc == -1 || store_tx_commit(r->gw->store) == -1) {

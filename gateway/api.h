@@ -17,7 +17,10 @@ void	api_recipients_import(struct http_req *);
 void	api_recipients_get(struct http_req *);
 void	api_tokens_create(struct http_req *);
 
-/* Commit the open transaction with one audit row; replies 500 on error. */
+/*
+ * Commit the open transaction with one audit row (takes detail).  0, or -1
+ * after rolling back and replying 500.
+ */
 int	api_commit_audited(struct http_req *, const char *action,
 	    const char *areas, json_t *detail);
 
