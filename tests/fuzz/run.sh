@@ -1,0 +1,102 @@
+#!/bin/sh
+#
+# run.sh: build sanket's libFuzzer targets with clang and run each one.
+#
+#	tests/fuzz/run.sh [seconds] [target ...]
+#
+# seconds defaults to 20 per target; targets default to all of them (csv,
+# msisdn, text).  Examples, from the top of the tree:
+#
+#	tests/fuzz/run.sh		# every target, 20 s each
+#	tests/fuzz/run.sh 300 csv	# the CSV reader for five minutes
+#
+# Not part of `make check`: it needs clang (installed with apt-get if
+# missing and we are root) and takes minutes.  Binaries, corpora and crash
+# artifacts go to $FUZZ_DIR (default /tmp/sanket-fuzz); the corpora are
+# kept, so each run starts where the last one stopped.  A crash leaves
+# $FUZZ_DIR/crash-<target>-* and makes the script exit 1; replay it with
+#	$FUZZ_DIR/fuzz_<target> $FUZZ_DIR/crash-<target>-...
+#
+set -eu
+
+secs=${1:-20}
+[ $# -gt 0 ] && shift
+targets=${*:-csv msisdn text}
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+work=${FUZZ_DIR:-/tmp/sanket-fuzz}
+mkdir -p "$work"
+
+if ! command -v clang >/dev/null 2>&1; then
+	if [ "$(id -u)" = 0 ]; then
+		apt-get install -y clang
+	else
+		echo "run.sh: clang not found: apt-get install clang" >&2
+		exit 1
+	fi
+fi
+
+# config.h comes from ./configure; without it an empty one will do.
+inc="-I$top/gateway"
+if [ -f "$top/config.h" ]; then
+	inc="$inc -I$top"
+else
+	mkdir -p "$work/include"
+	: > "$work/include/config.h"
+	inc="$inc -I$work/include"
+fi
+cflags="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
+    -fno-sanitize-recover=undefined -D_GNU_SOURCE $inc"
+utf8proc=$(pkg-config --cflags --libs libutf8proc 2>/dev/null || \
+    echo -lutf8proc)
+core="$top/gateway/xmalloc.c $top/gateway/log.c"
+
+# Seeds: a few well-formed and broken inputs per target, written with
+# printf escapes (octal for UTF-8 bytes).
+seed() {	# target name printf-format
+	mkdir -p "$work/corpus-$1"
+	# shellcheck disable=SC2059
+	printf "$3" > "$work/corpus-$1/seed-$2"
+}
+hya='\340\246\271\340\247\215\340\246\257\340\246\276\340\246\201'
+zwj='\342\200\215'
+peyechi='\340\246\252\340\247\207\340\247\237\340\247\207'
+code='\340\247\252\340\247\256\340\247\250'
+seed csv header 'msisdn,union,lang\r\n01711000001,30261851,bn\r\n'
+seed csv bom '\357\273\277a,"b,c","say ""hi"""\n"x\ny",z\n\n'
+seed csv broken 'a,b"c\n"open'
+seed msisdn plain '01711000001'
+seed msisdn intl '+880 (0)1711-000001'
+seed msisdn bangla '\340\247\246\340\247\247\340\247\255'
+seed msisdn india '+91 98765 43210'
+seed text bangla " $hya$zwj OK "
+seed text nukta "$peyechi  $code"
+seed text invalid '\300\200\355\240\200\340\246'
+# libFuzzer dictionary syntax: \" and \xNN escapes.
+printf '%s\n' '"\""' '","' '"\x0d\x0a"' '"\xef\xbb\xbf"' '"\"\""' \
+    > "$work/csv.dict"
+
+status=0
+for t in $targets; do
+	case $t in
+	csv)	src=$top/gateway/csv.c ;;
+	msisdn)	src=$top/gateway/msisdn.c ;;
+	text)	src=$top/gateway/text.c ;;
+	*)	echo "run.sh: unknown target $t" >&2; exit 2 ;;
+	esac
+	bin=$work/fuzz_$t
+	echo "== building $bin"
+	# shellcheck disable=SC2086
+	clang $cflags -o "$bin" "$top/tests/fuzz/fuzz_$t.c" "$src" $core \
+	    $utf8proc
+	dict=
+	[ -f "$work/$t.dict" ] && dict="-dict=$work/$t.dict"
+	echo "== running fuzz_$t for $secs s"
+	# shellcheck disable=SC2086
+	if ! "$bin" -max_total_time="$secs" -print_final_stats=1 \
+	    -artifact_prefix="$work/crash-$t-" $dict "$work/corpus-$t"; then
+		echo "== fuzz_$t FAILED: see $work/crash-$t-*" >&2
+		status=1
+	fi
+done
+exit $status
