@@ -1,0 +1,509 @@
+/*
+ * sanket.c: the sanket CLI's entry point and command table (after tmux's
+ * cmd.c): parse the global options, find the command by name (or unique
+ * prefix), run it, return its exit code.
+ *
+ *	sanket [--url URL] [--token T] [--json] [-c FILE] COMMAND [ARGS]
+ *
+ * The API URL is --url, else $SANKET_URL, else http://<[gateway] listen>
+ * of the -c configuration, else http://127.0.0.1:8080; the token is
+ * --token, else $SANKET_TOKEN.  Both are resolved on first use
+ * (sk_client()), because global options may also follow the command.
+ *
+ * Also here: the output helpers every command shares, so that errors look
+ * the same everywhere: "sanket: E_CODE: message" on stderr, or with --json
+ * exactly one {"error":{"code":..,"message":..}} object on stdout.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "conf.h"
+#include "log.h"
+#include "sanket.h"
+#include "xmalloc.h"
+
+#define SK_OPT_URL	0x1001
+#define SK_OPT_TOKEN	0x1002
+#define SK_OPT_JSON	0x1003
+#define SK_OPT_VERSION	0x1004
+
+static const struct cmd_entry *sk_commands[] = {
+	&cmd_areas_entry,
+	&cmd_recipients_entry,
+	&cmd_token_entry,
+	&cmd_status_entry,
+	&cmd_kannel_config_entry,
+	NULL
+};
+
+static const struct option sk_global_long[] = {
+	{ "url", required_argument, NULL, SK_OPT_URL },
+	{ "token", required_argument, NULL, SK_OPT_TOKEN },
+	{ "json", no_argument, NULL, SK_OPT_JSON },
+	{ "config", required_argument, NULL, 'c' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* The same before the command, plus --version. */
+static const struct option sk_main_long[] = {
+	{ "url", required_argument, NULL, SK_OPT_URL },
+	{ "token", required_argument, NULL, SK_OPT_TOKEN },
+	{ "json", no_argument, NULL, SK_OPT_JSON },
+	{ "config", required_argument, NULL, 'c' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "version", no_argument, NULL, SK_OPT_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+sk_usage_lines(FILE *f, const char *first, const char *usage)
+{
+	const char	*p = usage, *nl;
+
+	while (*p != '\0') {
+		nl = strchr(p, '\n');
+		fprintf(f, "%s sanket %.*s\n", p == usage ? first :
+		    "      ", nl != NULL ? (int)(nl - p) : (int)strlen(p), p);
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+}
+
+static void
+sk_help_all(FILE *f)
+{
+	const struct cmd_entry	**e;
+
+	fprintf(f, "usage: sanket [--url URL] [--token TOKEN] [--json] "
+	    "[-c FILE] COMMAND [ARGS]\n"
+	    "       sanket help [COMMAND] | --version\n\ncommands:\n");
+	for (e = sk_commands; *e != NULL; e++)
+		fprintf(f, "  %-15s %s\n", (*e)->name, (*e)->summary);
+	fprintf(f, "\noptions (before or after the command):\n"
+	    "  --url URL       sanketd API; default $SANKET_URL, else "
+	    "[gateway] listen\n"
+	    "                  of -c FILE, else " SK_DEFAULT_URL "\n"
+	    "  --token TOKEN   bearer token; default $SANKET_TOKEN\n"
+	    "  --json          print exactly one JSON object on stdout\n"
+	    "  -c FILE         sanket.conf\n"
+	    "  -v              verbose diagnostics on stderr\n"
+	    "\nexit status: 0 ok, 1 refused or failed, 2 usage.\n"
+	    "`sanket help COMMAND` for a command's options.\n");
+}
+
+int
+sk_help(struct sk_ctx *ctx, const struct cmd_entry *entry)
+{
+	printf("%s: %s\n\n", entry->name, entry->summary);
+	sk_usage_lines(stdout, "usage:", entry->usage);
+	return SK_EXIT_OK;
+}
+
+static void
+sk_error_json(const char *code, const char *msg)
+{
+	json_t	*o;
+
+	o = json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", msg);
+	sk_json_print(o);
+	json_decref(o);
+}
+
+int
+sk_usage(struct sk_ctx *ctx, const struct cmd_entry *entry,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 why[512] = "";
+
+	if (fmt != NULL) {
+		va_start(ap, fmt);
+		vsnprintf(why, sizeof(why), fmt, ap);
+		va_end(ap);
+		fprintf(stderr, "sanket: %s\n", why);
+	}
+	if (entry != NULL)
+		sk_usage_lines(stderr, "usage:", entry->usage);
+	else
+		fprintf(stderr, "usage: sanket [--url URL] [--token TOKEN] "
+		    "[--json] [-c FILE] COMMAND [ARGS]\n"
+		    "       `sanket help` lists the commands\n");
+	if (ctx != NULL && ctx->json)
+		sk_error_json("E_USAGE", why[0] != '\0' ? why : "usage");
+	return SK_EXIT_USAGE;
+}
+
+int
+sk_fail(struct sk_ctx *ctx, const char *code, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 msg[1024];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (ctx->json)
+		sk_error_json(code, msg);
+	else
+		fprintf(stderr, "sanket: %s\n", msg);
+	return SK_EXIT_FAIL;
+}
+
+void
+sk_json_print(json_t *v)
+{
+	if (json_dumpf(v, stdout, JSON_COMPACT | JSON_ENCODE_ANY) == -1)
+		fprintf(stderr, "sanket: cannot write JSON\n");
+	putchar('\n');
+}
+
+void
+sk_row_errors_print(json_t *rows, size_t *shown, size_t limit)
+{
+	json_t		*e;
+	const char	*field, *msg;
+	size_t		 i;
+
+	if (!json_is_array(rows))
+		return;
+	json_array_foreach(rows, i, e) {
+		if (*shown >= limit)
+			break;
+		field = json_string_value(json_object_get(e, "field"));
+		msg = json_string_value(json_object_get(e, "message"));
+		if (msg == NULL)
+			msg = "rejected";
+		if (field != NULL && *field != '\0')
+			fprintf(stderr, "row %lld (%s): %s\n", (long long)
+			    json_integer_value(json_object_get(e, "row")),
+			    field, msg);
+		else
+			fprintf(stderr, "row %lld: %s\n", (long long)
+			    json_integer_value(json_object_get(e, "row")),
+			    msg);
+		(*shown)++;
+	}
+}
+
+void
+sk_row_errors_more(size_t total, size_t shown)
+{
+	if (total > shown)
+		fprintf(stderr, "... and %zu more\n", total - shown);
+}
+
+int
+sk_api_fail(struct sk_ctx *ctx, int status, json_t *answer)
+{
+	json_t		*err, *rows;
+	const char	*code = NULL, *msg = NULL;
+	char		 fallback[64];
+	size_t		 shown = 0, total;
+
+	err = json_object_get(answer, "error");
+	code = json_string_value(json_object_get(err, "code"));
+	msg = json_string_value(json_object_get(err, "message"));
+	if (code == NULL)
+		code = "E_HTTP";
+	if (msg == NULL) {
+		snprintf(fallback, sizeof(fallback), "HTTP status %d", status);
+		msg = fallback;
+	}
+	if (ctx->json) {
+		if (json_is_object(answer) && json_is_object(err))
+			sk_json_print(answer);
+		else
+			sk_error_json(code, msg);
+		return SK_EXIT_FAIL;
+	}
+	fprintf(stderr, "sanket: %s: %s\n", code, msg);
+	if (strcmp(code, "E_UNAUTHORIZED") == 0 && ctx->token == NULL &&
+	    getenv("SANKET_TOKEN") == NULL)
+		fprintf(stderr, "sanket: no token given: use --token or "
+		    "SANKET_TOKEN\n");
+	/* E_ROWS lists its rows under "rows" (in the error or beside it). */
+	if (!json_is_array(rows = json_object_get(err, "rows")) &&
+	    !json_is_array(rows = json_object_get(answer, "rows")) &&
+	    !json_is_array(rows = json_object_get(answer, "errors")))
+		return SK_EXIT_FAIL;
+	sk_row_errors_print(rows, &shown, SK_ROW_ERRORS_SHOWN);
+	total = json_array_size(rows);
+	if (json_is_integer(json_object_get(answer, "rejected")) &&
+	    (size_t)json_integer_value(json_object_get(answer, "rejected")) >
+	    total)
+		total = json_integer_value(json_object_get(answer, "rejected"));
+	sk_row_errors_more(total, shown);
+	return SK_EXIT_FAIL;
+}
+
+struct conf *
+sk_conf(struct sk_ctx *ctx)
+{
+	char	 err[1024];
+
+	if (ctx->conf != NULL)
+		return ctx->conf;
+	if (ctx->conf_path == NULL)
+		return NULL;
+	ctx->conf = xcalloc(1, sizeof(*ctx->conf));
+	conf_defaults(ctx->conf);
+	if (conf_load(ctx->conf, ctx->conf_path, err, sizeof(err)) == -1) {
+		conf_free(ctx->conf);
+		free(ctx->conf);
+		ctx->conf = NULL;
+		sk_fail(ctx, "E_CONFIG", "%s", err);
+		return NULL;
+	}
+	return ctx->conf;
+}
+
+/* http://<listen> for the API address in the configuration. */
+static char *
+sk_conf_url(struct sk_ctx *ctx)
+{
+	struct conf	*c;
+	const char	*host;
+	char		*url;
+
+	if ((c = sk_conf(ctx)) == NULL)
+		return NULL;
+	host = c->listen.host;
+	if (c->listen.port == 0) {
+		sk_fail(ctx, "E_CONFIG", "%s: [gateway] listen has port 0; "
+		    "give --url", ctx->conf_path);
+		return NULL;
+	}
+	/* A wildcard listener is reached on loopback. */
+	if (*host == '\0' || strcmp(host, "*") == 0 ||
+	    strcmp(host, "0.0.0.0") == 0)
+		host = "127.0.0.1";
+	else if (strcmp(host, "::") == 0 || strcmp(host, "[::]") == 0)
+		host = "[::1]";
+	if (strchr(host, ':') != NULL && host[0] != '[')
+		xasprintf(&url, "http://[%s]:%u", host, c->listen.port);
+	else
+		xasprintf(&url, "http://%s:%u", host, c->listen.port);
+	return url;
+}
+
+struct client *
+sk_client(struct sk_ctx *ctx)
+{
+	const char	*url, *token;
+	char		*conf_url = NULL, err[1024];
+
+	if (ctx->client != NULL)
+		return ctx->client;
+	url = ctx->url;
+	if (url == NULL && (url = getenv("SANKET_URL")) != NULL &&
+	    *url == '\0')
+		url = NULL;
+	if (url == NULL && ctx->conf_path != NULL) {
+		if ((conf_url = sk_conf_url(ctx)) == NULL)
+			return NULL;
+		url = conf_url;
+	}
+	if (url == NULL)
+		url = SK_DEFAULT_URL;
+	if ((token = ctx->token) == NULL)
+		token = getenv("SANKET_TOKEN");
+	ctx->client = client_new(url, token, err, sizeof(err));
+	free(conf_url);
+	if (ctx->client == NULL)
+		sk_fail(ctx, "E_USAGE", "%s", err);
+	return ctx->client;
+}
+
+double
+sk_now(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int
+sk_getopt(struct sk_ctx *ctx, const struct cmd_entry *entry, int argc,
+    char **argv, const char *shortopts, const struct option *longopts)
+{
+	static struct option	 all[64];
+	static char		 sopts[128];
+	static char		**last_argv;
+	size_t			 n = 0, i;
+	int			 ch;
+
+	if (argv != last_argv) {
+		last_argv = argv;
+		optind = 0;
+	}
+	for (i = 0; longopts != NULL && longopts[i].name != NULL; i++)
+		if (n < nitems(all) - nitems(sk_global_long))
+			all[n++] = longopts[i];
+	for (i = 0; i < nitems(sk_global_long); i++)
+		all[n++] = sk_global_long[i];
+	snprintf(sopts, sizeof(sopts), ":c:hv%s", shortopts);
+
+	for (;;) {
+		ch = getopt_long(argc, argv, sopts, all, NULL);
+		switch (ch) {
+		case SK_OPT_URL:
+			ctx->url = optarg;
+			break;
+		case SK_OPT_TOKEN:
+			ctx->token = optarg;
+			break;
+		case SK_OPT_JSON:
+			ctx->json = 1;
+			break;
+		case 'c':
+			ctx->conf_path = optarg;
+			break;
+		case 'v':
+			log_setverbose(log_getverbose() + 1);
+			break;
+		case 'h':
+			sk_help(ctx, entry);
+			return 'h';
+		case ':':
+			sk_usage(ctx, entry, "option %s needs an argument",
+			    argv[optind - 1]);
+			return '?';
+		case '?':
+			if (optopt != 0)
+				sk_usage(ctx, entry, "unknown option -%c",
+				    optopt);
+			else
+				sk_usage(ctx, entry, "unknown option %s",
+				    argv[optind - 1]);
+			return '?';
+		default:
+			return ch;
+		}
+	}
+}
+
+static const struct cmd_entry *
+sk_command_find(const char *name)
+{
+	const struct cmd_entry	**e, *found = NULL;
+	size_t			 len = strlen(name);
+
+	for (e = sk_commands; *e != NULL; e++) {
+		if (strcmp((*e)->name, name) == 0)
+			return *e;
+		if (strncmp((*e)->name, name, len) == 0) {
+			if (found != NULL)
+				return NULL;	/* ambiguous */
+			found = *e;
+		}
+	}
+	return found;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct sk_ctx		 ctx;
+	const struct cmd_entry	*entry;
+	int			 ch, rc, version = 0;
+
+	signal(SIGPIPE, SIG_IGN);
+	log_init(LOG_TO_STDERR, 0, "sanket");
+	memset(&ctx, 0, sizeof(ctx));
+
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+:c:hvV", sk_main_long, NULL))
+	    != -1) {
+		switch (ch) {
+		case SK_OPT_URL:
+			ctx.url = optarg;
+			break;
+		case SK_OPT_TOKEN:
+			ctx.token = optarg;
+			break;
+		case SK_OPT_JSON:
+			ctx.json = 1;
+			break;
+		case 'c':
+			ctx.conf_path = optarg;
+			break;
+		case 'v':
+			log_setverbose(log_getverbose() + 1);
+			break;
+		case 'V':
+		case SK_OPT_VERSION:
+			version = 1;
+			break;
+		case 'h':
+			sk_help_all(stdout);
+			return SK_EXIT_OK;
+		case ':':
+			return sk_usage(&ctx, NULL, "option %s needs an "
+			    "argument", argv[optind - 1]);
+		default:
+			if (optopt != 0)
+				return sk_usage(&ctx, NULL, "unknown option "
+				    "-%c", optopt);
+			return sk_usage(&ctx, NULL, "unknown option %s",
+			    argv[optind - 1]);
+		}
+	}
+	if (version) {
+		if (ctx.json) {
+			json_t	*o = json_pack("{s:s}", "version",
+			    PACKAGE_VERSION);
+
+			sk_json_print(o);
+			json_decref(o);
+		} else
+			printf("sanket %s\n", PACKAGE_VERSION);
+		return SK_EXIT_OK;
+	}
+	if (optind == argc)
+		return sk_usage(&ctx, NULL, "no command given");
+
+	if (strcmp(argv[optind], "help") == 0) {
+		if (optind + 1 == argc) {
+			sk_help_all(stdout);
+			return SK_EXIT_OK;
+		}
+		if ((entry = sk_command_find(argv[optind + 1])) == NULL)
+			return sk_usage(&ctx, NULL, "unknown command: %s",
+			    argv[optind + 1]);
+		return sk_help(&ctx, entry);
+	}
+	if ((entry = sk_command_find(argv[optind])) == NULL)
+		return sk_usage(&ctx, NULL, "unknown or ambiguous command: %s",
+		    argv[optind]);
+
+	rc = entry->exec(&ctx, entry, argc - optind, argv + optind);
+
+	client_free(ctx.client);
+	if (ctx.conf != NULL) {
+		conf_free(ctx.conf);
+		free(ctx.conf);
+	}
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		if (errno != EPIPE)
+			fprintf(stderr, "sanket: stdout: %s\n",
+			    strerror(errno));
+		if (rc == SK_EXIT_OK)
+			rc = SK_EXIT_FAIL;
+	}
+	return rc;
+}
