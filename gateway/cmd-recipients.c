@@ -4,7 +4,7 @@
  *
  * The import streams: the file is read in 64 KiB chunks through csv.h's
  * push parser, each record is written again with csv_format_row() into the
- * current batch, and a batch of N data rows (default 20,000, or 8 MiB,
+ * current batch, and a batch of N data rows (default 100,000, or 8 MiB,
  * whichever comes first, to stay under the server's max_body) is POSTed
  * to /api/v1/recipients?first_row=R on the one kept-alive connection.
  * Memory is one batch, whatever the file size.
@@ -73,7 +73,7 @@ static const struct option cmd_recipients_opts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-#define RCP_BATCH_DEFAULT	20000
+#define RCP_BATCH_DEFAULT	100000
 #define RCP_BATCH_MAX		1000000
 #define RCP_BATCH_BYTES		(8 * 1024 * 1024)
 #define RCP_HEADER		"msisdn,union,lang,channel,programmes\n"

@@ -144,7 +144,7 @@ int
 conf_addr_parse(struct conf_addr *a, const char *v)
 {
 	const char	*colon;
-	long long	 port;
+	long long	 port = -1;
 	size_t		 hl;
 
 	if ((colon = strrchr(v, ':')) == NULL)
@@ -189,7 +189,7 @@ conf_handler(void *arg, const char *section, const char *key, const char *v)
 	struct conf_ctx		*ctx = arg;
 	const struct conf_key	*k = NULL;
 	char			*base = (char *)ctx->conf;
-	long long		 n;
+	long long		 n = 0;
 	double			 d;
 	size_t			 i;
 
@@ -250,7 +250,7 @@ conf_handler(void *arg, const char *section, const char *key, const char *v)
 		return 1;
 	}
 	case CT_PORTS: {
-		long long	 lo, hi;
+		long long	 lo = 0, hi = -1;
 		int		 l1;
 
 		if ((l1 = conf_long(v, &lo)) <= 0 || v[l1] != '-' ||

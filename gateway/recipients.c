@@ -4,7 +4,8 @@
  * The import is a single streaming pass: the CSV parser calls back per
  * record, the record is validated against an in-memory sorted list of the
  * unions the caller may use (loaded once per call with one indexed range
- * query), and upserted with one prepared statement.  Memory is bounded by
+ * query), and upserted with one prepared statement.  Row numbers count
+ * every line of the body (blank ones too), like an editor.  Memory is bounded by
  * the number of unions, not by the number of rows.
  */
 #include "config.h"
@@ -33,7 +34,7 @@ struct rimport {
 	char			**unions;	/* sorted, allowed */
 	size_t			 nunions;
 	size_t			 first_row;	/* 0 = rows as in the body */
-	size_t			 data_rows;
+	int			 header;	/* the body has a header line */
 	int			 header_seen;
 	int			 dry_run;
 	int			 failed;	/* store error */
@@ -278,11 +279,13 @@ rimport_row_cb(void *arg, size_t csvrow, char **f, size_t n)
 				    "channel[,programmes]", csvrow);
 				return -1;
 			}
+			ri->header = 1;
 			return 0;
 		}
 	}
-	row = ri->first_row ? ri->first_row + ri->data_rows : csvrow;
-	ri->data_rows++;
+	/* With first_row, the body's first data line is row first_row. */
+	row = ri->first_row ? ri->first_row + csvrow - 1 - ri->header :
+	    csvrow;
 	ri->rep->rows++;
 	if (n < 4 || n > 5) {
 		snprintf(ri->rep->fatal, sizeof(ri->rep->fatal), "row %zu: "

@@ -138,7 +138,13 @@ main(void)
 	    "01711000030,20224510,bn,sms,\nbad,20224510,bn,sms,\n", 20001, 0,
 	    &rep), 0, "part import");
 	e = err_row(&rep, 20002);
-	ok(e != NULL , "row numbered from first_row");
+	ok(e != NULL, "row numbered from first_row");
+	is_int(imp(NULL, "msisdn,union,lang,channel,programmes\n\n"
+	    "01711000031,20224510,bn,sms,\nbad,20224510,bn,sms,\n", 100, 0,
+	    &rep), 0, "part with a blank line");
+	e = err_row(&rep, 102);
+	ok(e != NULL, "blank lines count in first_row numbering (like an "
+	    "editor)");
 
 	/* Whole-body refusals write nothing. */
 	int64_t before = count("SELECT count(*) FROM recipients");
