@@ -50,7 +50,7 @@ got=$(sqlite3 "$tmp/anchor.db" "SELECT count(*) FROM recipients")
 [ "$got" = "$n" ] || { echo "anchor imported $got of $n" >&2; exit 1; }
 
 # --- sanket: CLI -> API -> validation -> SQLite ---------------------------------
-read -r api cb < <("$builddir/tests/freeport" 2 | tr '\n' ' ')
+read -r api cb <<<"$("$builddir/tests/freeport" 2 | tr '\n' ' ')"
 cat >"$tmp/sanket.conf" <<CONF
 [gateway]
 listen = 127.0.0.1:$api
