@@ -15,7 +15,7 @@ set -eu
 PACKAGES="build-essential autoconf automake libtool pkg-config
 libevent-dev libsqlite3-dev sqlite3 libjansson-dev libinih-dev
 libutf8proc-dev libsndfile1-dev libssl-dev
-kannel kannel-extras kannel-docs curl ca-certificates"
+kannel kannel-extras kannel-docs curl ca-certificates jq bc"
 
 log() { printf 'deps: %s\n' "$*" >&2; }
 
