@@ -304,8 +304,8 @@ fail:
 	return -1;
 }
 
-static void
-areas_print_report(json_t *a, int dry_run)
+static int
+areas_print_report(struct sk_ctx *ctx, json_t *a, void *arg)
 {
 	printf("areas: %lld rows, %lld created, %lld updated, %lld "
 	    "unchanged%s\n",
@@ -313,37 +313,17 @@ areas_print_report(json_t *a, int dry_run)
 	    (long long)json_integer_value(json_object_get(a, "created")),
 	    (long long)json_integer_value(json_object_get(a, "updated")),
 	    (long long)json_integer_value(json_object_get(a, "unchanged")),
-	    dry_run ? " (dry run: nothing written)" : "");
+	    json_is_true(json_object_get(a, "dry_run")) ?
+	    " (dry run: nothing written)" : "");
+	return SK_EXIT_OK;
 }
 
 static int
 areas_post(struct sk_ctx *ctx, const char *body, size_t len, int dry_run)
 {
-	struct client		*cl;
-	struct client_resp	 r;
-	char			 err[1024];
-	int			 rc;
-
-	if ((cl = sk_client(ctx)) == NULL)
-		return SK_EXIT_FAIL;
-	if (client_request(cl, CLIENT_POST, dry_run ? "/api/v1/areas?dry_run=1"
-	    : "/api/v1/areas", "text/csv; charset=utf-8", body, len, 1, &r,
-	    err, sizeof(err)) == -1)
-		return sk_fail(ctx, "E_CONNECT", "%s", err);
-	if (r.status != 200)
-		rc = sk_api_fail(ctx, r.status, r.json);
-	else if (!json_is_object(r.json))
-		rc = sk_fail(ctx, "E_PROTOCOL", "areas: the answer is not a "
-		    "JSON object");
-	else {
-		if (ctx->json)
-			sk_json_print(r.json);
-		else
-			areas_print_report(r.json, dry_run);
-		rc = SK_EXIT_OK;
-	}
-	client_resp_clear(&r);
-	return rc;
+	return sk_call(ctx, CLIENT_POST, dry_run ? "/api/v1/areas?dry_run=1" :
+	    "/api/v1/areas", "text/csv; charset=utf-8", body, len, "areas",
+	    areas_print_report, NULL);
 }
 
 static int
@@ -405,38 +385,16 @@ areas_print_area(json_t *a)
 }
 
 static int
+areas_show_print(struct sk_ctx *ctx, json_t *o, void *arg)
+{
+	areas_print_area(o);
+	return SK_EXIT_OK;
+}
+
+static int
 areas_show(struct sk_ctx *ctx, const char *code)
 {
-	struct client		*cl;
-	struct client_resp	 r;
-	char			*enc, *path, err[1024];
-	int			 rc;
-
-	if ((cl = sk_client(ctx)) == NULL)
-		return SK_EXIT_FAIL;
-	if ((enc = evhttp_uriencode(code, -1, 0)) == NULL)
-		fatalx("%s: evhttp_uriencode", __func__);
-	xasprintf(&path, "/api/v1/areas/%s", enc);
-	free(enc);
-	rc = client_request(cl, CLIENT_GET, path, NULL, NULL, 0, 1, &r, err,
-	    sizeof(err));
-	free(path);
-	if (rc == -1)
-		return sk_fail(ctx, "E_CONNECT", "%s", err);
-	if (r.status != 200)
-		rc = sk_api_fail(ctx, r.status, r.json);
-	else if (!json_is_object(r.json))
-		rc = sk_fail(ctx, "E_PROTOCOL", "areas: the answer is not a "
-		    "JSON object");
-	else {
-		if (ctx->json)
-			sk_json_print(r.json);
-		else
-			areas_print_area(r.json);
-		rc = SK_EXIT_OK;
-	}
-	client_resp_clear(&r);
-	return rc;
+	return sk_show(ctx, "/api/v1/areas/", code, "areas", areas_show_print);
 }
 
 static int

@@ -464,38 +464,17 @@ rcp_print(json_t *o)
 }
 
 static int
+rcp_show_print(struct sk_ctx *ctx, json_t *o, void *arg)
+{
+	rcp_print(o);
+	return SK_EXIT_OK;
+}
+
+static int
 rcp_show(struct sk_ctx *ctx, const char *msisdn)
 {
-	struct client		*cl;
-	struct client_resp	 r;
-	char			*enc, *path, err[1024];
-	int			 rc;
-
-	if ((cl = sk_client(ctx)) == NULL)
-		return SK_EXIT_FAIL;
-	if ((enc = evhttp_uriencode(msisdn, -1, 0)) == NULL)
-		fatalx("%s: evhttp_uriencode", __func__);
-	xasprintf(&path, "/api/v1/recipients/%s", enc);
-	free(enc);
-	rc = client_request(cl, CLIENT_GET, path, NULL, NULL, 0, 1, &r, err,
-	    sizeof(err));
-	free(path);
-	if (rc == -1)
-		return sk_fail(ctx, "E_CONNECT", "%s", err);
-	if (r.status != 200)
-		rc = sk_api_fail(ctx, r.status, r.json);
-	else if (!json_is_object(r.json))
-		rc = sk_fail(ctx, "E_PROTOCOL", "recipients: the answer is "
-		    "not a JSON object");
-	else {
-		if (ctx->json)
-			sk_json_print(r.json);
-		else
-			rcp_print(r.json);
-		rc = SK_EXIT_OK;
-	}
-	client_resp_clear(&r);
-	return rc;
+	return sk_show(ctx, "/api/v1/recipients/", msisdn, "recipients",
+	    rcp_show_print);
 }
 
 static int

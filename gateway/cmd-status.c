@@ -88,13 +88,17 @@ cmd_status_print(json_t *st)
 }
 
 static int
+cmd_status_show(struct sk_ctx *ctx, json_t *o, void *arg)
+{
+	cmd_status_print(o);
+	return SK_EXIT_OK;
+}
+
+static int
 cmd_status_exec(struct sk_ctx *ctx, const struct cmd_entry *entry,
     int argc, char **argv)
 {
-	struct client		*cl;
-	struct client_resp	 r;
-	char			 err[1024];
-	int			 ch, rc;
+	int	 ch;
 
 	/* No options of its own: anything but the end is -h or an error. */
 	if ((ch = sk_getopt(ctx, entry, argc, argv, "", NULL)) != -1)
@@ -102,23 +106,6 @@ cmd_status_exec(struct sk_ctx *ctx, const struct cmd_entry *entry,
 	if (optind != argc)
 		return sk_usage(ctx, entry, "unexpected argument: %s",
 		    argv[optind]);
-	if ((cl = sk_client(ctx)) == NULL)
-		return SK_EXIT_FAIL;
-	if (client_request(cl, CLIENT_GET, "/api/v1/status", NULL, NULL, 0,
-	    1, &r, err, sizeof(err)) == -1)
-		return sk_fail(ctx, "E_CONNECT", "%s", err);
-	if (r.status != 200)
-		rc = sk_api_fail(ctx, r.status, r.json);
-	else if (!json_is_object(r.json))
-		rc = sk_fail(ctx, "E_PROTOCOL", "status: the answer is not a "
-		    "JSON object");
-	else {
-		if (ctx->json)
-			sk_json_print(r.json);
-		else
-			cmd_status_print(r.json);
-		rc = SK_EXIT_OK;
-	}
-	client_resp_clear(&r);
-	return rc;
+	return sk_call(ctx, CLIENT_GET, "/api/v1/status", NULL, NULL, 0,
+	    "status", cmd_status_show, NULL);
 }

@@ -119,41 +119,33 @@ out:
 	return rc;
 }
 
+static int
+cmd_token_answer(struct sk_ctx *ctx, json_t *o, void *arg)
+{
+	json_t	*tok = json_object_get(o, "token");
+
+	if (!json_is_string(tok))
+		return sk_fail(ctx, "E_PROTOCOL", "the answer holds no token");
+	printf("%s\n", json_string_value(tok));
+	return SK_EXIT_OK;
+}
+
 /* Through the API. */
 static int
 cmd_token_remote(struct sk_ctx *ctx, int role, const char *scope,
     const char *name)
 {
-	struct client		*cl;
-	struct client_resp	 r;
-	json_t			*req, *tok;
-	char			*body, err[1024];
-	int			 rc;
+	json_t	*req;
+	char	*body;
+	int	 rc;
 
-	if ((cl = sk_client(ctx)) == NULL)
-		return SK_EXIT_FAIL;
 	req = json_pack("{s:s, s:s*, s:s*}", "role", auth_role_name(role),
 	    "scope", scope, "name", name);
 	body = json_dumps(req, JSON_COMPACT);
 	json_decref(req);
-	rc = client_request(cl, CLIENT_POST, "/api/v1/tokens",
-	    "application/json", body, strlen(body), 0, &r, err, sizeof(err));
+	rc = sk_call(ctx, CLIENT_POST, "/api/v1/tokens", "application/json",
+	    body, strlen(body), "token", cmd_token_answer, NULL);
 	free(body);
-	if (rc == -1)
-		return sk_fail(ctx, "E_CONNECT", "%s", err);
-	if (r.status != 200 && r.status != 201)
-		rc = sk_api_fail(ctx, r.status, r.json);
-	else if ((tok = json_object_get(r.json, "token")) == NULL ||
-	    !json_is_string(tok))
-		rc = sk_fail(ctx, "E_PROTOCOL", "the answer holds no token");
-	else {
-		if (ctx->json)
-			sk_json_print(r.json);
-		else
-			printf("%s\n", json_string_value(tok));
-		rc = SK_EXIT_OK;
-	}
-	client_resp_clear(&r);
 	return rc;
 }
 

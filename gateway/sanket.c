@@ -25,6 +25,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <event2/http.h>
 #include <jansson.h>
 
 #include "conf.h"
@@ -505,5 +506,50 @@ main(int argc, char **argv)
 		if (rc == SK_EXIT_OK)
 			rc = SK_EXIT_FAIL;
 	}
+	return rc;
+}
+
+int
+sk_call(struct sk_ctx *ctx, enum client_method method, const char *path,
+    const char *ctype, const void *body, size_t len, const char *what,
+    sk_print_fn print, void *arg)
+{
+	struct client		*cl;
+	struct client_resp	 r;
+	char			 err[1024];
+	int			 rc;
+
+	if ((cl = sk_client(ctx)) == NULL)
+		return SK_EXIT_FAIL;
+	if (client_request(cl, method, path, ctype, body, len,
+	    method == CLIENT_GET, &r, err, sizeof(err)) == -1)
+		return sk_fail(ctx, "E_CONNECT", "%s", err);
+	if (r.status != 200 && r.status != 201)
+		rc = sk_api_fail(ctx, r.status, r.json);
+	else if (!json_is_object(r.json))
+		rc = sk_fail(ctx, "E_PROTOCOL", "%s: the answer is not a JSON "
+		    "object", what);
+	else if (ctx->json) {
+		sk_json_print(r.json);
+		rc = SK_EXIT_OK;
+	} else
+		rc = print(ctx, r.json, arg);
+	client_resp_clear(&r);
+	return rc;
+}
+
+int
+sk_show(struct sk_ctx *ctx, const char *prefix, const char *arg,
+    const char *what, sk_print_fn print)
+{
+	char	*enc, *path;
+	int	 rc;
+
+	if ((enc = evhttp_uriencode(arg, -1, 0)) == NULL)
+		fatalx("%s: evhttp_uriencode", __func__);
+	xasprintf(&path, "%s%s", prefix, enc);
+	free(enc);
+	rc = sk_call(ctx, CLIENT_GET, path, NULL, NULL, 0, what, print, NULL);
+	free(path);
 	return rc;
 }

@@ -147,4 +147,18 @@ int		 client_request(struct client *, enum client_method,
 		    char *err, size_t errlen);
 void		 client_resp_clear(struct client_resp *);
 
+/*
+ * One API call, answered the common way: a transport error is E_CONNECT,
+ * a status other than want (or 201 when want is 200) is the API's own
+ * error, an answer that is not a JSON object is E_PROTOCOL; otherwise the
+ * object is printed as JSON (--json) or handed to print for people.  Returns the exit
+ * code.  sk_show() GETs prefix followed by the URL-encoded arg.
+ */
+typedef int (*sk_print_fn)(struct sk_ctx *, json_t *, void *);
+int		 sk_call(struct sk_ctx *, enum client_method, const char *path,
+		    const char *ctype, const void *body, size_t len,
+		    const char *what, sk_print_fn, void *arg);
+int		 sk_show(struct sk_ctx *, const char *prefix, const char *arg,
+		    const char *what, sk_print_fn);
+
 #endif
