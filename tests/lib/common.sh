@@ -477,54 +477,10 @@ sk_fake_online() {
 	sk_kannel_status | grep -q 'FAKE.*(online'
 }
 
-# The smsbox, sendsms-user and sms-service groups, when `sanket
-# kannel-config` cannot print them.
-# TODO: drop once `sanket kannel-config` exists everywhere; the get-url
-# below must then match gateway/kconf.c, which is the authority.
-sk_kannel_groups_fallback() {
-	local conf=$1 bbport=$2 dir=$3 user pass cburl secret sendsms
-	user=$(sed -n 's/^username *= *//p' "$conf" | head -n 1)
-	pass=$(sed -n 's/^password *= *//p' "$conf" | head -n 1)
-	cburl=$(sed -n 's/^callback_url *= *//p' "$conf" | head -n 1)
-	secret=$(sed -n 's/^callback_secret *= *//p' "$conf" | head -n 1)
-	sendsms=$(sed -n 's|^sendsms_url *= *http://[^:/]*:\([0-9]*\)/.*|\1|p' "$conf" | head -n 1)
-	cat <<EOF
-
-# smsbox, sendsms-user, sms-service: fallback written by the test library
-group = smsbox
-bearerbox-host = 127.0.0.1
-bearerbox-port = $bbport
-sendsms-port = $sendsms
-sendsms-interface = 127.0.0.1
-log-file = "$dir/smsbox.log"
-log-level = 1
-access-log = "$dir/smsbox-access.log"
-mo-recode = true
-http-request-retry = 3
-http-queue-delay = 1
-
-group = sendsms-user
-username = "$user"
-password = "$pass"
-user-allow-ip = "127.0.0.1"
-max-messages = 10
-concatenation = true
-
-group = sms-service
-keyword = default
-catch-all = true
-get-url = "$cburl/kannel/mo?secret=$secret&from=%p&to=%P&text=%a&coding=%c&charset=%C&smsc=%i&id=%I&ts=%T"
-accept-x-kannel-headers = true
-max-messages = 0
-concatenation = true
-omit-empty = true
-EOF
-}
-
 # sk_kannel_write_conf DIR: DIR/kannel.conf from etc/kannel-local.conf.in
 # (SK_ADMIN_PORT, SK_SMSBOX_PORT, SK_FAKE_PORT, SK_STATUS_PASSWORD,
 # SK_ADMIN_PASSWORD) plus the groups `sanket kannel-config` prints for
-# $SANKET_CONF (or the fallback when that verb is not there).
+# $SANKET_CONF.
 sk_kannel_write_conf() {
 	local dir=$1 conf groups
 	conf=$dir/kannel.conf
@@ -535,16 +491,14 @@ sk_kannel_write_conf() {
 	    -e "s|@STATUS_PASSWORD@|$SK_STATUS_PASSWORD|g" \
 	    -e "s|@ADMIN_PASSWORD@|$SK_ADMIN_PASSWORD|g" \
 	    "$top_srcdir/etc/kannel-local.conf.in" >"$conf.new"
-	if [ -x "$top_builddir/sanket" ] &&
-	    groups=$("$top_builddir/sanket" kannel-config -c "$SANKET_CONF" \
-	    --bearerbox-port "$SK_SMSBOX_PORT" --log-dir "$dir" 2>"$dir/kannel-config.err") &&
-	    printf '%s\n' "$groups" | grep -q 'group *= *smsbox'; then
-		printf '\n%s\n' "$groups" >>"$conf.new"
-	else
-		# TODO: remove the fallback when `sanket kannel-config` is in.
-		sk_trace "sanket kannel-config unavailable: fallback groups"
-		sk_kannel_groups_fallback "$SANKET_CONF" "$SK_SMSBOX_PORT" "$dir" >>"$conf.new"
+	# The smsbox, sendsms-user and sms-service groups come from sanket
+	# itself, so the tests exercise what operators paste.
+	if ! groups=$("$top_builddir/sanket" kannel-config -c "$SANKET_CONF" \
+	    --bearerbox-port "$SK_SMSBOX_PORT" --log-dir "$dir" 2>"$dir/kannel-config.err"); then
+		diag "sanket kannel-config failed: $(cat "$dir/kannel-config.err")"
+		return 1
 	fi
+	printf '\n%s\n' "$groups" >>"$conf.new"
 	mv "$conf.new" "$conf"
 }
 
