@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "api.h"
+#include "campaigns.h"
 #include "log.h"
 #include "store.h"
 
@@ -28,12 +29,19 @@ const struct route api_routes[] = {
 	    "recipients_get" },
 	{ POST, "/api/v1/tokens", api_tokens_create, R_ADMIN,
 	    "tokens_create" },
+	{ POST, "/api/v1/alerts", api_alerts_create, R_ADMIN | R_OFFICIAL,
+	    "alerts_create" },
+	{ GET, "/api/v1/alerts", api_alerts_list, R_ANY, "alerts_list" },
+	{ GET, "/api/v1/alerts/{}", api_alerts_get, R_ANY, "alerts_get" },
+	{ POST, "/api/v1/alerts/{}/cancel", api_alerts_cancel,
+	    R_ADMIN | R_OFFICIAL, "alerts_cancel" },
 	{ 0, NULL, NULL, 0, NULL }
 };
 
-/* Kannel callbacks (MO, DLR) arrive with the SMS issues. */
+/* Kannel callbacks: authenticated by signature and source, not token. */
 const struct route callback_routes[] = {
 	{ GET, "/healthz", api_healthz, 0, "cb_healthz" },
+	{ GET, "/kannel/dlr", api_kannel_dlr, 0, "kannel_dlr" },
 	{ 0, NULL, NULL, 0, NULL }
 };
 

@@ -17,7 +17,14 @@
 #include "conf.h"
 #include "xmalloc.h"
 
-enum conf_type { CT_STR, CT_INT, CT_DOUBLE, CT_ADDR, CT_SIZE, CT_PORTS };
+enum conf_type {
+	CT_STR, CT_INT, CT_DOUBLE, CT_ADDR, CT_SIZE, CT_PORTS, CT_ENUM
+};
+
+/* CT_ENUM values, by key: the index of the word is stored. */
+static const char *const conf_bangla_encoding[] = {
+	"utf8", "utf16be", NULL
+};
 
 struct conf_key {
 	const char	*section;
@@ -47,6 +54,14 @@ static const struct conf_key conf_keys[] = {
 	K("kannel", "status_password", CT_STR, status_password, 0, 0),
 	K("kannel", "status_interval", CT_INT, status_interval, 1, 3600),
 	K("kannel", "callback_secret", CT_STR, callback_secret, 0, 0),
+	K("kannel", "callback_allow", CT_STR, callback_allow, 0, 0),
+	K("kannel", "max_parts", CT_INT, max_parts, 1, 255),
+	K("kannel", "dlr_mask", CT_INT, dlr_mask, 0, 31),
+	K("kannel", "queue_limit", CT_INT, queue_limit, 1, 100000000),
+	K("kannel", "max_attempts", CT_INT, max_attempts, 1, 1000),
+	K("kannel", "dlr_timeout", CT_INT, dlr_timeout, 1, 30 * 86400),
+	K("kannel", "dlr_max_age", CT_INT, dlr_max_age, 60, 365 * 86400),
+	K("kannel", "bangla_encoding", CT_ENUM, ucs2_utf16be, 0, 1),
 	K("sip", "listen", CT_ADDR, sip_listen, 0, 0),
 	K("sip", "trunk", CT_STR, sip_trunk, 0, 0),
 	K("sip", "username", CT_STR, sip_username, 0, 0),
@@ -93,6 +108,14 @@ conf_defaults(struct conf *c)
 	c->status_password = xstrdup("");
 	c->status_interval = 5;
 	c->callback_secret = xstrdup("");
+	c->callback_allow = xstrdup("127.0.0.1 ::1");
+	c->max_parts = 10;
+	c->dlr_mask = 31;
+	c->queue_limit = 10000;
+	c->max_attempts = 12;
+	c->dlr_timeout = 3600;
+	c->dlr_max_age = 7 * 86400;
+	c->ucs2_utf16be = 0;
 	conf_addr_parse(&c->sip_listen, "127.0.0.1:5060");
 	c->sip_trunk = xstrdup("");
 	c->sip_username = xstrdup("");
@@ -119,6 +142,7 @@ conf_free(struct conf *c)
 	free(c->status_url);
 	free(c->status_password);
 	free(c->callback_secret);
+	free(c->callback_allow);
 	free(c->sip_trunk);
 	free(c->sip_username);
 	free(c->sip_password);
@@ -247,6 +271,21 @@ conf_handler(void *arg, const char *section, const char *key, const char *v)
 			*(size_t *)(base + k->off) = (size_t)d;
 		else
 			*(double *)(base + k->off) = d;
+		return 1;
+	}
+	case CT_ENUM: {
+		const char *const *w = conf_bangla_encoding;
+		int	 e;
+
+		for (e = 0; w[e] != NULL; e++)
+			if (strcmp(w[e], v) == 0)
+				break;
+		if (w[e] == NULL) {
+			snprintf(ctx->err, ctx->errlen, "%s: \"%s\" is not "
+			    "utf8 or utf16be", key, v);
+			return 0;
+		}
+		*(int *)(base + k->off) = e;
 		return 1;
 	}
 	case CT_PORTS: {

@@ -45,6 +45,14 @@ struct conf {
 	char		*status_password;
 	int		 status_interval;	/* seconds */
 	char		*callback_secret;
+	char		*callback_allow;	/* "127.0.0.1 ::1" */
+	int		 max_parts;		/* sendsms-user max-messages */
+	int		 dlr_mask;
+	int		 queue_limit;		/* bearerbox queue: back off */
+	int		 max_attempts;		/* per message, then failed */
+	int		 dlr_timeout;		/* seconds: "no report" */
+	int		 dlr_max_age;		/* seconds: older dlr-url = 403 */
+	int		 ucs2_utf16be;		/* bangla_encoding = utf16be */
 
 	/* [sip] */
 	struct conf_addr sip_listen;

@@ -25,6 +25,7 @@ struct conf;
 struct store;
 struct metrics;
 struct import_report;
+struct dispatch;
 
 #define HTTP_MAX_PARAMS	4
 
@@ -42,6 +43,8 @@ struct gw {
 	struct metrics		*metrics;
 	time_t			 started;
 	int			 kannel_up;	/* -1 unknown, 0 down, 1 up */
+	int64_t			 kannel_queue;	/* bearerbox "sent (N queued)" */
+	struct dispatch		*dispatch;
 	int			 stopping;
 };
 
@@ -65,6 +68,7 @@ struct http_req {
 	int			 nparams;
 	struct evkeyvalq	 query;
 	int			 replied;
+	int			 deferred;	/* the handler answers later */
 	int			 status;
 };
 
@@ -85,6 +89,15 @@ void	http_reply_error(struct http_req *, int status, const char *code,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void	http_reply_text(struct http_req *, int status, const char *ctype,
 	    const char *body, size_t len);
+
+/*
+ * The handler will answer later, from a callback (after a commit); it
+ * must then call http_deferred_reply() exactly once.  The returned handle
+ * survives the client going away (then the reply is dropped).
+ */
+struct http_deferred	*http_defer(struct http_req *);
+void			 http_deferred_reply(struct http_deferred *,
+			    int status, const char *body);
 
 /* Query parameter, or NULL. */
 const char	*http_query(struct http_req *, const char *key);

@@ -40,7 +40,9 @@ static void
 kstatus_done_cb(struct evhttp_request *req, void *arg)
 {
 	struct evbuffer	*b;
-	char		 buf[512];
+	char		 buf[1024];
+	const char	*p;
+	long long	 sent, queued;
 	size_t		 n;
 
 	ks.busy = 0;
@@ -58,6 +60,10 @@ kstatus_done_cb(struct evhttp_request *req, void *arg)
 	n = evbuffer_copyout(b, buf, sizeof(buf) - 1);
 	buf[n] = '\0';
 	kstatus_set(strstr(buf, "running") != NULL, "status page");
+	/* "SMS: received 5 (0 queued), sent 120 (37 queued), ..." */
+	if ((p = strstr(buf, "sent ")) != NULL &&
+	    sscanf(p, "sent %lld (%lld queued)", &sent, &queued) == 2)
+		ks.gw->kannel_queue = queued;
 }
 
 static void

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "campaigns.h"
 #include "http.h"
 #include "metrics.h"
 #include "store.h"
@@ -93,4 +94,5 @@ metrics_write(struct metrics *m, struct gw *gw, struct evbuffer *b)
 	    "reports running, 0 if not, -1 if not polled.\n"
 	    "# TYPE sanket_kannel_up gauge\nsanket_kannel_up %d\n",
 	    gw->kannel_up);
+	dispatch_metrics(gw->dispatch, b);
 }

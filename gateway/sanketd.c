@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "campaigns.h"
 #include "conf.h"
 #include "gateway.h"
 #include "http.h"
@@ -28,6 +29,31 @@
 #include "store.h"
 
 static struct listener	*api_l, *cb_l;
+static struct event	*drain_ev;
+static int64_t		 drain_deadline;
+
+#define DRAIN_MS	3000	/* wait this long for sendsms answers */
+
+/* Shutdown: wait for in-flight sendsms requests, then commit and stop. */
+static void
+sanketd_drain_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct gw	*gw = arg;
+	struct timeval	 tv = { 0, 20 * 1000 };
+
+	if (dispatch_inflight(gw->dispatch) > 0 &&
+	    store_now_ms() < drain_deadline) {
+		store_batch_flush(gw->store);
+		evtimer_add(drain_ev, &tv);
+		return;
+	}
+	if (dispatch_inflight(gw->dispatch) > 0)
+		log_warnx("%d sendsms requests unanswered at shutdown: they "
+		    "will be sent again at the next start",
+		    dispatch_inflight(gw->dispatch));
+	store_batch_flush(gw->store);
+	event_base_loopexit(gw->base, NULL);
+}
 
 static void __attribute__((noreturn))
 usage(void)
@@ -56,7 +82,10 @@ sanketd_signal_cb(evutil_socket_t sig, short ev, void *arg)
 		http_close(api_l);
 		http_close(cb_l);
 		api_l = cb_l = NULL;
-		event_base_loopexit(gw->base, NULL);
+		dispatch_stop(gw->dispatch);
+		drain_deadline = store_now_ms() + DRAIN_MS;
+		drain_ev = evtimer_new(gw->base, sanketd_drain_cb, gw);
+		sanketd_drain_cb(-1, 0, gw);
 		break;
 	}
 }
@@ -131,11 +160,15 @@ main(int argc, char *argv[])
 	evsignal_add(ev_int, NULL);
 	evsignal_add(ev_hup, NULL);
 	kstatus_start(&gw);
+	gw.dispatch = dispatch_new(&gw);
 	log_info("sanketd %s started: database %s (schema %d)",
 	    PACKAGE_VERSION, conf.database, store_version(gw.store));
 
 	event_base_dispatch(gw.base);
 
+	dispatch_free(gw.dispatch);
+	if (drain_ev != NULL)
+		event_free(drain_ev);
 	kstatus_stop();
 	http_close(api_l);
 	http_close(cb_l);

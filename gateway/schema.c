@@ -53,6 +53,59 @@ const char *const store_migrations[] = {
 	"  detail TEXT NOT NULL DEFAULT '{}'"	/* JSON */
 	");"
 	"CREATE INDEX audit_at ON audit(at_ms);",
+
+	/*
+	 * 2: alerts and their messages (one row per recipient x alert x
+	 * channel).  Message state: 0 queued, 1 submitting, 2 submitted,
+	 * 3 delivered, 4 failed, 5 cancelled, 6 expired (campaigns/dispatch.c
+	 * draws the machine).  Times in ms.  The partial index holds only
+	 * queued rows, so the dispatcher's "next due by priority" is a short
+	 * range scan however large the history grows.
+	 */
+	"CREATE TABLE alerts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('warning', 'relief_notice',"
+	"    'awareness')),"
+	"  priority INTEGER NOT NULL CHECK (priority BETWEEN 0 AND 3),"
+	"  text_bn TEXT,"
+	"  text_en TEXT,"
+	"  channels TEXT NOT NULL DEFAULT 'sms',"
+	"  confirm_within INTEGER,"		/* seconds */
+	"  starts_at INTEGER NOT NULL,"		/* seconds */
+	"  expires_at INTEGER,"			/* seconds */
+	"  cancelled_at INTEGER,"
+	"  created_at INTEGER NOT NULL,"
+	"  token_id INTEGER,"
+	"  messages INTEGER NOT NULL DEFAULT 0"
+	");"
+	"CREATE TABLE alert_areas ("
+	"  alert_id INTEGER NOT NULL REFERENCES alerts(id),"
+	"  code TEXT NOT NULL REFERENCES areas(code),"
+	"  PRIMARY KEY (alert_id, code)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE messages ("
+	"  id INTEGER PRIMARY KEY,"
+	"  alert_id INTEGER NOT NULL REFERENCES alerts(id),"
+	"  recipient_id INTEGER NOT NULL,"
+	"  msisdn TEXT NOT NULL,"
+	"  union_code TEXT NOT NULL,"
+	"  lang TEXT NOT NULL,"			/* of the text sent */
+	"  channel TEXT NOT NULL DEFAULT 'sms',"
+	"  priority INTEGER NOT NULL,"
+	"  state INTEGER NOT NULL DEFAULT 0,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_at INTEGER NOT NULL,"		/* ms: due */
+	"  parts INTEGER NOT NULL,"
+	"  dlr INTEGER,"			/* last Kannel DLR status */
+	"  reason TEXT,"
+	"  submitted_at INTEGER,"		/* ms */
+	"  done_at INTEGER,"			/* ms */
+	"  confirmed_at INTEGER"		/* ms */
+	");"
+	"CREATE INDEX messages_due ON messages(priority, next_at)"
+	"  WHERE state = 0;"
+	"CREATE INDEX messages_alert ON messages(alert_id, union_code, state,"
+	"  parts);",
 };
 
 const int store_nmigrations =

@@ -31,14 +31,23 @@ struct store_cached {
 	sqlite3_stmt	*stmt;
 };
 
+struct store_waiter {
+	void			(*cb)(void *);
+	void			*arg;
+};
+
 struct store {
 	sqlite3			*db;
+	struct store_waiter	*waiters;	/* run after the batch commits */
+	size_t			 nwaiters, capwaiters;
 	enum store_state	 state;
 	struct store_cached	*cache;
 	size_t			 ncache, capcache;
 	struct event		*batch_ev;
 	int			 batch_ms, batch_max, batch_n;
 };
+
+static void	store_waiters_run(struct store *);
 
 int64_t
 store_now(void)
@@ -187,6 +196,8 @@ store_close(struct store *s)
 		store_tx_rollback(s);
 	if (s->batch_ev != NULL)
 		event_free(s->batch_ev);
+	store_waiters_run(s);		/* nothing may wait forever */
+	free(s->waiters);
 	for (i = 0; i < s->ncache; i++)
 		sqlite3_finalize(s->cache[i].stmt);
 	free(s->cache);
@@ -268,6 +279,22 @@ store_tx_rollback(struct store *s)
 	s->state = ST_IDLE;
 }
 
+/* The callbacks may open a new batch: run a snapshot of the list. */
+static void
+store_waiters_run(struct store *s)
+{
+	struct store_waiter	*w = s->waiters;
+	size_t			 n = s->nwaiters, i;
+
+	if (n == 0)
+		return;
+	s->waiters = NULL;
+	s->nwaiters = s->capwaiters = 0;
+	for (i = 0; i < n; i++)
+		w[i].cb(w[i].arg);
+	free(w);
+}
+
 static void
 store_batch_cb(evutil_socket_t fd, short ev, void *arg)
 {
@@ -324,5 +351,23 @@ store_batch_flush(struct store *s)
 		evtimer_del(s->batch_ev);
 	s->state = ST_IDLE;
 	s->batch_n = 0;
+	store_waiters_run(s);
 	return 0;
+}
+
+void
+store_batch_after(struct store *s, void (*cb)(void *), void *arg)
+{
+	if (s->state != ST_BATCH) {
+		cb(arg);
+		return;
+	}
+	if (s->nwaiters == s->capwaiters) {
+		s->capwaiters = s->capwaiters ? s->capwaiters * 2 : 64;
+		s->waiters = xreallocarray(s->waiters, s->capwaiters,
+		    sizeof(*s->waiters));
+	}
+	s->waiters[s->nwaiters].cb = cb;
+	s->waiters[s->nwaiters].arg = arg;
+	s->nwaiters++;
 }

@@ -45,6 +45,13 @@ void		 store_batch_attach(struct store *, struct event_base *,
 		    int interval_ms, int batch);
 int		 store_batch_op(struct store *);
 int		 store_batch_flush(struct store *);
+/*
+ * Run cb(arg) once the changes made so far are committed: after the open
+ * batch commits, or at once if no batch is open.  For answers that must
+ * not go out before the change is durable (a DLR's 200).
+ */
+void		 store_batch_after(struct store *, void (*cb)(void *),
+		    void *arg);
 
 /* Run one statement that returns a single integer (COUNT(*) ...). */
 int		 store_int64(struct store *, const char *sql, int64_t *out);

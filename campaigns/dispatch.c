@@ -1,0 +1,553 @@
+/*
+ * dispatch.c: feeds queued messages to Kannel, in priority order, at the
+ * configured rate, with a bounded window, and records what happens.
+ *
+ * Message state machine (messages.state; every transition is one UPDATE
+ * guarded by the state it leaves, so late or repeated events never move
+ * a message backwards):
+ *
+ *                 dispatch_claim             kannel 202 (disp_done_cb)
+ *	QUEUED ----------------------> SUBMITTING ---------------> SUBMITTED
+ *	  ^  |                            |  |  |                      |
+ *	  |  | cancel: CANCELLED          |  |  | 4xx, out of          | DLR 1
+ *	  |  | expiry: EXPIRED            |  |  | attempts: FAILED     v
+ *	  |  +----------------------------+  |  |               DELIVERED
+ *	  |    5xx/timeout: backoff, retry   |  |                      ^
+ *	  +----------------------------------+  |  DLR 2/16: FAILED    |
+ *	       refused: requeued, no attempt    +--- DLR 1 before 202 -+
+ *	       counted, dispatcher pauses
+ *
+ * Crash safety: a claim (QUEUED -> SUBMITTING) is committed before the
+ * sendsms request goes out, and a window slot is freed only after the
+ * request's outcome is committed.  So after kill -9 the SUBMITTING rows are
+ * exactly the requests that may or may not have reached Kannel: at most
+ * `window` of them.  dispatch_new() requeues them (at-least-once for
+ * life-safety traffic) and counts them in sanket_sms_possible_duplicates.
+ *
+ * Order: each tick takes up to the free window (and the token bucket's
+ * tokens) of due messages, priority 3 down to 0, oldest due first, one
+ * short range scan of the partial index messages_due per priority.  A
+ * warning created during an awareness blast is therefore taken on the next
+ * tick.  Backpressure: while bearerbox reports more than queue_limit
+ * messages queued, no new work is taken.
+ */
+#include "config.h"
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "campaigns.h"
+#include "conf.h"
+#include "http.h"
+#include "kannel.h"
+#include "log.h"
+#include "store.h"
+#include "xmalloc.h"
+
+#define DISP_BATCH		512	/* claims per tick at most */
+#define DISP_IDLE_MS		100	/* look again when nothing was due */
+#define DISP_DOWN_MIN_MS	250	/* first pause when Kannel is down */
+#define DISP_DOWN_MAX_MS	5000
+#define DISP_RETRY_BASE_MS	1000	/* 1 s, 2 s, 4 s ... */
+#define DISP_RETRY_MAX_MS	300000	/* 5 min */
+#define DISP_BACKPRESSURE_MS	200
+
+struct inflight {
+	struct dispatch	*d;
+	int64_t		 id;
+	int64_t		 alert_id;
+	int		 attempt;
+	char		 msisdn[16];
+	char		*text;
+	char		*dlr_url;
+};
+
+struct dispatch {
+	struct gw	*gw;
+	struct kannel	*kannel;
+	struct event	*tick;
+	int		 scheduled;
+	double		 tokens;
+	int64_t		 refill_ms;
+	int		 inflight;	/* slots taken, incl. awaiting commit */
+	int		 to_release;	/* outcomes waiting for their commit */
+	int		 release_armed;
+	int64_t		 paused_until;
+	int		 down_ms;
+	int		 stopping;
+
+	/* metrics */
+	uint64_t	 n_submitted, n_failed, n_retried, n_down;
+	uint64_t	 n_expired, n_dlr[5], n_dlr_bad;
+	uint64_t	 possible_dups;
+	int64_t		 queued;	/* last count, for the gauge */
+};
+
+static void	 disp_schedule(struct dispatch *, int ms);
+
+static int64_t
+disp_jitter(int64_t ms)
+{
+	uint32_t r;
+
+	if (getrandom(&r, sizeof(r), 0) != sizeof(r))
+		r = 0;
+	/* +-20 % */
+	return ms + (int64_t)((double)ms * 0.4 * ((double)r / UINT32_MAX -
+	    0.5));
+}
+
+static int
+disp_exec(struct dispatch *d, const char *sql, int64_t a, int64_t b,
+    int64_t c, const char *t)
+{
+	struct store	*s = d->gw->store;
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = store_prepare(s, sql)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, a);
+	sqlite3_bind_int64(st, 2, b);
+	sqlite3_bind_int64(st, 3, c);
+	if (t != NULL)
+		sqlite3_bind_text(st, 4, t, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		log_warnx("dispatch: %s", sqlite3_errmsg(store_db(s)));
+		return -1;
+	}
+	return sqlite3_changes(store_db(s));
+}
+
+/* Outcomes are committed in batches; slots come back after the commit. */
+static void
+disp_release_cb(void *arg)
+{
+	struct dispatch	*d = arg;
+
+	d->inflight -= d->to_release;
+	d->to_release = 0;
+	d->release_armed = 0;
+	disp_schedule(d, 0);
+}
+
+static void
+disp_release(struct dispatch *d)
+{
+	d->to_release++;
+	if (!d->release_armed) {
+		d->release_armed = 1;
+		store_batch_after(d->gw->store, disp_release_cb, d);
+	}
+}
+
+static void
+disp_done_cb(void *arg, enum kannel_result r, int status, const char *reason)
+{
+	static const char ok[] = "UPDATE messages SET state = 2,"
+	    " submitted_at = ?2 WHERE id = ?1 AND state = 1";
+	static const char fail[] = "UPDATE messages SET state = 4,"
+	    " done_at = ?2, reason = ?4 WHERE id = ?1 AND state = 1";
+	static const char retry[] = "UPDATE messages SET state = 0,"
+	    " next_at = ?2, reason = ?4 WHERE id = ?1 AND state = 1";
+	static const char down[] = "UPDATE messages SET state = 0,"
+	    " next_at = ?2, attempts = attempts - 1 WHERE id = ?1 AND"
+	    " state = 1";
+	struct inflight	*f = arg;
+	struct dispatch	*d = f->d;
+	const struct conf *cf = d->gw->conf;
+	int64_t		 now = store_now_ms(), delay;
+	char		 why[320];
+
+	store_batch_op(d->gw->store);
+	switch (r) {
+	case KANNEL_OK:
+		disp_exec(d, ok, f->id, now, 0, NULL);
+		d->n_submitted++;
+		d->down_ms = 0;
+		log_debug("alert=%lld msg=%lld submitted: %s",
+		    (long long)f->alert_id, (long long)f->id, reason);
+		break;
+	case KANNEL_PERMANENT:
+		snprintf(why, sizeof(why), "kannel %d: %s", status, reason);
+		disp_exec(d, fail, f->id, now, 0, why);
+		d->n_failed++;
+		d->down_ms = 0;
+		log_info("alert=%lld msg=%lld failed: %s", (long long)f->alert_id,
+		    (long long)f->id, why);
+		break;
+	case KANNEL_RETRY:
+		snprintf(why, sizeof(why), "%s%d: %s", status ? "kannel " : "",
+		    status, reason);
+		if (f->attempt >= cf->max_attempts) {
+			char	 gave[400];
+
+			snprintf(gave, sizeof(gave), "gave up after %d attempts:"
+			    " %s", f->attempt, why);
+			disp_exec(d, fail, f->id, now, 0, gave);
+			d->n_failed++;
+			log_info("alert=%lld msg=%lld failed: %s",
+			    (long long)f->alert_id, (long long)f->id, gave);
+			break;
+		}
+		delay = DISP_RETRY_BASE_MS << (f->attempt > 9 ? 9 :
+		    f->attempt - 1);
+		if (delay > DISP_RETRY_MAX_MS)
+			delay = DISP_RETRY_MAX_MS;
+		disp_exec(d, retry, f->id, now + disp_jitter(delay), 0, why);
+		d->n_retried++;
+		log_info("alert=%lld msg=%lld retry %d in ~%lld ms: %s",
+		    (long long)f->alert_id, (long long)f->id, f->attempt,
+		    (long long)delay, why);
+		break;
+	case KANNEL_DOWN:
+		/* Nothing reached Kannel: not an attempt.  Pause all. */
+		d->down_ms = d->down_ms ? d->down_ms * 2 : DISP_DOWN_MIN_MS;
+		if (d->down_ms > DISP_DOWN_MAX_MS)
+			d->down_ms = DISP_DOWN_MAX_MS;
+		d->paused_until = now + d->down_ms;
+		disp_exec(d, down, f->id, now + d->down_ms, 0, NULL);
+		d->n_down++;
+		if (d->down_ms == DISP_DOWN_MIN_MS)
+			log_warnx("kannel: sendsms unreachable (%s): pausing, "
+			    "messages stay queued", reason);
+		break;
+	}
+	free(f->text);
+	free(f->dlr_url);
+	free(f);
+	disp_release(d);
+}
+
+/* Take up to want due messages of one priority; send them. */
+static int
+disp_claim(struct dispatch *d, int prio, int want, int64_t now)
+{
+	static const char due[] = "SELECT m.id, m.alert_id, m.msisdn,"
+	    " m.lang, m.attempts, a.text_bn, a.text_en, a.expires_at"
+	    " FROM messages m, alerts a WHERE m.state = 0 AND"
+	    " m.priority = ?1 AND m.next_at <= ?2 AND a.id = m.alert_id"
+	    " ORDER BY m.next_at LIMIT ?3";
+	static const char take[] = "UPDATE messages SET state = 1,"
+	    " attempts = attempts + 1 WHERE id = ?1 AND state = 0";
+	static const char expire[] = "UPDATE messages SET state = 6,"
+	    " done_at = ?2 WHERE id = ?1 AND state = 0";
+	struct store	*s = d->gw->store;
+	struct inflight	**batch;
+	struct inflight	*f;
+	struct kannel_sms sms;
+	struct sms_len	 l;
+	sqlite3_stmt	*st;
+	const char	*text, *lang;
+	int		 n = 0, i;
+
+	batch = xcalloc(want, sizeof(*batch));
+	if (store_tx_begin(s) == -1)
+		goto out;
+	if ((st = store_prepare(s, due)) == NULL) {
+		store_tx_rollback(s);
+		goto out;
+	}
+	sqlite3_bind_int(st, 1, prio);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int(st, 3, want);
+	while (n < want && sqlite3_step(st) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+
+		if (sqlite3_column_type(st, 7) != SQLITE_NULL &&
+		    sqlite3_column_int64(st, 7) * 1000 <= now) {
+			disp_exec(d, expire, id, now, 0, NULL);
+			d->n_expired++;
+			continue;
+		}
+		lang = (const char *)sqlite3_column_text(st, 3);
+		text = (const char *)sqlite3_column_text(st,
+		    strcmp(lang, "en") == 0 ? 6 : 5);
+		if (text == NULL)	/* fan-out picked an existing text */
+			text = (const char *)sqlite3_column_text(st,
+			    strcmp(lang, "en") == 0 ? 5 : 6);
+		f = xcalloc(1, sizeof(*f));
+		f->d = d;
+		f->id = id;
+		f->alert_id = sqlite3_column_int64(st, 1);
+		strlcpy_sk(f->msisdn, (const char *)sqlite3_column_text(st, 2),
+		    sizeof(f->msisdn));
+		f->attempt = sqlite3_column_int(st, 4) + 1;
+		f->text = xstrdup(text ? text : "");
+		batch[n++] = f;
+	}
+	sqlite3_reset(st);
+	for (i = 0; i < n; i++)
+		disp_exec(d, take, batch[i]->id, 0, 0, NULL);
+	if (store_tx_commit(s) == -1) {
+		for (i = 0; i < n; i++) {
+			free(batch[i]->text);
+			free(batch[i]);
+		}
+		n = 0;
+		goto out;
+	}
+	/* Claims are durable: now hand them to Kannel. */
+	for (i = 0; i < n; i++) {
+		f = batch[i];
+		sms_measure(f->text, &l);
+		f->dlr_url = kannel_dlr_url(d->gw->conf, f->id, f->attempt,
+		    now / 1000);
+		sms.to = f->msisdn;
+		sms.text = f->text;
+		sms.coding = l.coding;
+		sms.priority = prio;
+		sms.dlr_url = f->dlr_url;
+		d->inflight++;
+		d->tokens -= 1;
+		if (kannel_submit(d->kannel, &sms, disp_done_cb, f) == -1)
+			/* No connection after all: back to the queue. */
+			disp_done_cb(f, KANNEL_DOWN, 0, "no free connection");
+	}
+out:
+	free(batch);
+	return n;
+}
+
+static void
+disp_tick_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct dispatch	*d = arg;
+	const struct conf *cf = d->gw->conf;
+	int64_t		 now = store_now_ms();
+	double		 burst;
+	int		 want, got = 0, p, n;
+
+	d->scheduled = 0;
+	if (d->stopping)
+		return;
+	/* Token bucket: rate per second, burst of a tenth of a second. */
+	burst = cf->rate / 10 > cf->window ? cf->rate / 10 : cf->window;
+	d->tokens += (double)(now - d->refill_ms) * cf->rate / 1000;
+	if (d->tokens > burst)
+		d->tokens = burst;
+	d->refill_ms = now;
+	if (now < d->paused_until) {
+		disp_schedule(d, (int)(d->paused_until - now));
+		return;
+	}
+	if (d->gw->kannel_up == 1 && d->gw->kannel_queue > cf->queue_limit) {
+		disp_schedule(d, DISP_BACKPRESSURE_MS);
+		return;
+	}
+	want = cf->window - d->inflight;
+	if (want > kannel_free_slots(d->kannel))
+		want = kannel_free_slots(d->kannel);
+	if (want > (int)d->tokens)
+		want = (int)d->tokens;
+	if (want > DISP_BATCH)
+		want = DISP_BATCH;
+	if (d->down_ms > 0 && want > 1)
+		want = 1;		/* probing a Kannel that was down */
+	if (want <= 0) {
+		/* A completion reschedules; else wait for a token. */
+		if (d->tokens < 1)
+			disp_schedule(d, (int)ceil((1 - d->tokens) * 1000 /
+			    cf->rate));
+		return;
+	}
+	for (p = 3; p >= 0 && got < want; p--) {
+		n = disp_claim(d, p, want - got, now);
+		got += n;
+	}
+	disp_schedule(d, got == want ? 0 : DISP_IDLE_MS);
+}
+
+static void
+disp_schedule(struct dispatch *d, int ms)
+{
+	struct timeval	 tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	if (d->stopping)
+		return;
+	if (d->scheduled && ms > 0)
+		return;		/* an earlier or equal wake-up is pending */
+	evtimer_del(d->tick);
+	evtimer_add(d->tick, &tv);
+	d->scheduled = 1;
+}
+
+void
+dispatch_kick(struct dispatch *d)
+{
+	if (d != NULL) {
+		d->scheduled = 0;
+		disp_schedule(d, 0);
+	}
+}
+
+struct dispatch *
+dispatch_new(struct gw *gw)
+{
+	static const char recover[] = "UPDATE messages SET state = 0"
+	    " WHERE state = 1";
+	struct dispatch	*d;
+	int		 n;
+
+	d = xcalloc(1, sizeof(*d));
+	d->gw = gw;
+	d->kannel = kannel_new(gw->base, gw->conf);
+	d->tick = evtimer_new(gw->base, disp_tick_cb, d);
+	d->refill_ms = store_now_ms();
+	d->tokens = 1;
+	if (store_tx_begin(gw->store) == 0) {
+		n = disp_exec(d, recover, 0, 0, 0, NULL);
+		if (n > 0) {
+			d->possible_dups = n;
+			log_warnx("dispatch: %d messages were in flight at the "
+			    "last stop: sending them again (possible "
+			    "duplicates)", n);
+		}
+		if (store_tx_commit(gw->store) == -1)
+			fatalx("dispatch: cannot requeue in-flight messages");
+	}
+	disp_schedule(d, 0);
+	return d;
+}
+
+void
+dispatch_stop(struct dispatch *d)
+{
+	if (d == NULL)
+		return;
+	d->stopping = 1;
+	evtimer_del(d->tick);
+}
+
+void
+dispatch_free(struct dispatch *d)
+{
+	if (d == NULL)
+		return;
+	dispatch_stop(d);
+	/* Outstanding requests call back with KANNEL_DOWN and requeue. */
+	kannel_free(d->kannel);
+	event_free(d->tick);
+	free(d);
+}
+
+int
+dispatch_dlr(struct dispatch *d, int64_t id, int attempt, int status)
+{
+	/* States only move forward: final states are never left. */
+	static const char delivered[] = "UPDATE messages SET state = 3,"
+	    " dlr = ?2, done_at = ?3 WHERE id = ?1 AND state IN (0, 1, 2)";
+	static const char failed[] = "UPDATE messages SET state = 4,"
+	    " dlr = ?2, done_at = ?3, reason = ?4 WHERE id = ?1 AND"
+	    " state IN (0, 1, 2)";
+	static const char interim[] = "UPDATE messages SET dlr = ?2"
+	    " WHERE id = ?1 AND state IN (1, 2)";
+	static const char exists[] = "SELECT attempts FROM messages"
+	    " WHERE id = ?1";
+	struct store	*s = d->gw->store;
+	sqlite3_stmt	*st;
+	int64_t		 now = store_now_ms();
+	int		 rc;
+
+	if ((st = store_prepare(s, exists)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_int(st, 0) < attempt)
+		rc = SQLITE_DONE;	/* an attempt not made: not ours */
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? 1 : -1;
+	if (store_batch_op(s) == -1)
+		return -1;
+	switch (status) {
+	case 1:
+		rc = disp_exec(d, delivered, id, status, now, NULL);
+		d->n_dlr[0]++;
+		break;
+	case 2:
+		rc = disp_exec(d, failed, id, status, now, "DLR 2: not "
+		    "delivered to the phone");
+		d->n_dlr[1]++;
+		break;
+	case 16:
+		rc = disp_exec(d, failed, id, status, now, "DLR 16: rejected "
+		    "by the SMSC");
+		d->n_dlr[4]++;
+		break;
+	default:	/* 4 buffered, 8 accepted by the SMSC */
+		rc = disp_exec(d, interim, id, status, 0, NULL);
+		d->n_dlr[status == 4 ? 2 : 3]++;
+		break;
+	}
+	if (rc > 0)
+		log_debug("msg=%lld dlr %d", (long long)id, status);
+	return rc < 0 ? -1 : 0;
+}
+
+void
+dispatch_metrics(struct dispatch *d, struct evbuffer *b)
+{
+	static const char *const dlrs[] = { "1", "2", "4", "8", "16" };
+	int64_t	 q = -1;
+	int	 i;
+
+	if (d == NULL)
+		return;
+	store_int64(d->gw->store, "SELECT count(*) FROM messages"
+	    " WHERE state = 0", &q);
+	evbuffer_add_printf(b,
+	    "# HELP sanket_sms_queued Messages waiting to be sent.\n"
+	    "# TYPE sanket_sms_queued gauge\nsanket_sms_queued %lld\n"
+	    "# HELP sanket_sms_inflight sendsms requests in flight or "
+	    "awaiting commit.\n# TYPE sanket_sms_inflight gauge\n"
+	    "sanket_sms_inflight %d\n"
+	    "# HELP sanket_sms_total Messages by outcome of a sendsms "
+	    "request.\n# TYPE sanket_sms_total counter\n"
+	    "sanket_sms_total{outcome=\"submitted\"} %llu\n"
+	    "sanket_sms_total{outcome=\"failed\"} %llu\n"
+	    "sanket_sms_total{outcome=\"retried\"} %llu\n"
+	    "sanket_sms_total{outcome=\"kannel_down\"} %llu\n"
+	    "sanket_sms_total{outcome=\"expired\"} %llu\n"
+	    "# HELP sanket_sms_possible_duplicates Messages resent after a "
+	    "crash because they were in flight.\n"
+	    "# TYPE sanket_sms_possible_duplicates counter\n"
+	    "sanket_sms_possible_duplicates %llu\n"
+	    "# HELP sanket_kannel_queued Messages queued in bearerbox.\n"
+	    "# TYPE sanket_kannel_queued gauge\nsanket_kannel_queued %lld\n"
+	    "# HELP sanket_dlr_total Delivery reports by Kannel status.\n"
+	    "# TYPE sanket_dlr_total counter\n",
+	    (long long)q, d->inflight,
+	    (unsigned long long)d->n_submitted,
+	    (unsigned long long)d->n_failed,
+	    (unsigned long long)d->n_retried,
+	    (unsigned long long)d->n_down,
+	    (unsigned long long)d->n_expired,
+	    (unsigned long long)d->possible_dups,
+	    (long long)d->gw->kannel_queue);
+	for (i = 0; i < 5; i++)
+		evbuffer_add_printf(b, "sanket_dlr_total{status=\"%s\"} %llu\n",
+		    dlrs[i], (unsigned long long)d->n_dlr[i]);
+	evbuffer_add_printf(b, "sanket_dlr_total{status=\"forged\"} %llu\n",
+	    (unsigned long long)d->n_dlr_bad);
+}
+
+void
+dispatch_dlr_forged(struct dispatch *d)
+{
+	if (d != NULL)
+		d->n_dlr_bad++;
+}
+
+int
+dispatch_inflight(const struct dispatch *d)
+{
+	return d != NULL ? d->inflight : 0;
+}
