@@ -5,6 +5,8 @@
 #	sk_tmpdir			# private dir, cleaned (and processes
 #					# killed) on exit
 #	sk_start_kannel			# optional: real bearerbox/smsbox/fakesmsc
+#					# (SK_SMSC=smpp: an SMPP link to
+#					# tests/smsc/smppsim.py instead)
 #	sk_start_sanketd		# sanketd on free ports, SANKET_URL
 #	sk_admin_token			# SANKET_TOKEN
 #	ok "name" curl -fsS "$SANKET_URL/healthz"
@@ -39,6 +41,8 @@ export top_srcdir top_builddir
 SK_BEARERBOX=${SK_BEARERBOX:-/usr/sbin/bearerbox}
 SK_SMSBOX=${SK_SMSBOX:-/usr/sbin/smsbox}
 SK_FAKESMSC=${SK_FAKESMSC:-/usr/lib/kannel/test/fakesmsc}
+SK_PYTHON=${SK_PYTHON:-python3}
+SK_SMPPSIM=${SK_SMPPSIM:-$top_srcdir/tests/smsc/smppsim.py}
 
 # --- TAP ----------------------------------------------------------------------
 
@@ -477,10 +481,62 @@ sk_fake_online() {
 	sk_kannel_status | grep -q 'FAKE.*(online'
 }
 
+# sk_smpp_online: bearerbox's SMPP link to the simulator is bound.
+sk_smpp_online() {
+	sk_kannel_status | grep -q 'SMPPSIM\[.*(online'
+}
+
+# sk_start_smppsim [ARGS...]: the SMPP 3.4 SMSC simulator
+# (tests/smsc/smppsim.py, ARGS passed on) on a free port; waits until the
+# port accepts (10 s).  Bind credentials SK_SMPP_SYSTEM_ID (default sanket)
+# and SK_SMPP_PASSWORD (default random, 8 characters); SK_SMPP_MSG_ID_TYPE
+# 0x00 (default, decimal ids) or 0x03 (hex ids).  Sets SK_SMPP_PORT,
+# SK_SMPPSIM_PID, SK_SMPPSIM_LOG (its log) and SK_SMPPSIM_OUT (one JSON
+# line per submit_sm: to, from, text, coding, parts, part, ref, id, ...).
+# The recipient's last digits choose the outcome: ...16 rejected (DLR 16),
+# ...2 undelivered (DLR 2), ...4 enroute then delivered (DLR 4, then 1),
+# anything else delivered (DLR 1); DLR 8 for every accepted part.
+# shellcheck disable=SC2120 # ARGS are optional
+sk_start_smppsim() {
+	local port idfmt
+	if [ ! -r "$SK_SMPPSIM" ] || ! command -v "$SK_PYTHON" >/dev/null; then
+		diag "$SK_PYTHON or $SK_SMPPSIM missing"
+		return 1
+	fi
+	port=$(sk_ports 1) || return 1
+	SK_SMPP_PORT=${port%% *}
+	SK_SMPP_SYSTEM_ID=${SK_SMPP_SYSTEM_ID:-sanket}
+	SK_SMPP_PASSWORD=${SK_SMPP_PASSWORD:-$(sk_hex 4)}
+	SK_SMPP_MSG_ID_TYPE=${SK_SMPP_MSG_ID_TYPE:-0x00}
+	case $SK_SMPP_MSG_ID_TYPE in
+	0x00) idfmt=dec ;;
+	0x03) idfmt=hex ;;
+	*) diag "SK_SMPP_MSG_ID_TYPE must be 0x00 or 0x03"; return 1 ;;
+	esac
+	SK_SMPPSIM_LOG=$SK_TMP/smppsim.log
+	SK_SMPPSIM_OUT=$SK_TMP/smppsim.out
+	export SK_SMPP_PORT SK_SMPP_SYSTEM_ID SK_SMPP_PASSWORD \
+	    SK_SMPP_MSG_ID_TYPE SK_SMPPSIM_LOG SK_SMPPSIM_OUT
+	sk_spawn smppsim "$SK_TMP/smppsim-stderr.log" "$SK_PYTHON" "$SK_SMPPSIM" \
+	    --log "$SK_SMPPSIM_LOG" --out "$SK_SMPPSIM_OUT" \
+	    --system-id "$SK_SMPP_SYSTEM_ID" --password "$SK_SMPP_PASSWORD" \
+	    --id-format "$idfmt" "$@" "$SK_SMPP_PORT"
+	SK_SMPPSIM_PID=$SK_PID
+	export SK_SMPPSIM_PID
+	if ! sk_wait_until 10 "$SK_SMPPSIM_PID" -- sk_tcp_open "$SK_SMPP_PORT"; then
+		diag "smppsim.py did not listen on $SK_SMPP_PORT"
+		diag "$(tail -n 20 "$SK_TMP/smppsim-stderr.log" 2>/dev/null)"
+		return 1
+	fi
+	sk_trace "smppsim up on $SK_SMPP_PORT"
+}
+
 # sk_kannel_write_conf DIR: DIR/kannel.conf from etc/kannel-local.conf.in
 # (SK_ADMIN_PORT, SK_SMSBOX_PORT, SK_FAKE_PORT, SK_STATUS_PASSWORD,
 # SK_ADMIN_PASSWORD) plus the groups `sanket kannel-config` prints for
-# $SANKET_CONF.
+# $SANKET_CONF.  With SK_SMSC=smpp the fake SMSC group is left out and
+# etc/kannel-smpp.conf.in (SK_SMPP_PORT, SK_SMPP_SYSTEM_ID,
+# SK_SMPP_PASSWORD, SK_SMPP_MSG_ID_TYPE) is added instead.
 sk_kannel_write_conf() {
 	local dir=$1 conf groups
 	conf=$dir/kannel.conf
@@ -491,6 +547,24 @@ sk_kannel_write_conf() {
 	    -e "s|@STATUS_PASSWORD@|$SK_STATUS_PASSWORD|g" \
 	    -e "s|@ADMIN_PASSWORD@|$SK_ADMIN_PASSWORD|g" \
 	    "$top_srcdir/etc/kannel-local.conf.in" >"$conf.new"
+	if [ "${SK_SMSC:-fake}" = smpp ]; then
+		# Drop the paragraph that holds the fake SMSC group, so that
+		# every MT goes to the SMPP link.
+		awk 'BEGIN { RS = ""; ORS = "\n\n" }
+		    !/(^|\n)[ \t]*smsc[ \t]*=[ \t]*"?fake/' \
+		    "$conf.new" >"$conf.smpp"
+		if grep -Eq '^[[:space:]]*smsc[[:space:]]*=[[:space:]]*"?fake' \
+		    "$conf.smpp"; then
+			diag "could not remove the fake SMSC group"
+			return 1
+		fi
+		sed -e "s|@SMPP_PORT@|$SK_SMPP_PORT|g" \
+		    -e "s|@SMPP_SYSTEM_ID@|${SK_SMPP_SYSTEM_ID:-sanket}|g" \
+		    -e "s|@SMPP_PASSWORD@|${SK_SMPP_PASSWORD:-}|g" \
+		    -e "s|@SMPP_MSG_ID_TYPE@|${SK_SMPP_MSG_ID_TYPE:-0x00}|g" \
+		    "$top_srcdir/etc/kannel-smpp.conf.in" >>"$conf.smpp"
+		mv "$conf.smpp" "$conf.new"
+	fi
 	# The smsbox, sendsms-user and sms-service groups come from sanket
 	# itself, so the tests exercise what operators paste.
 	if ! groups=$("$top_builddir/sanket" kannel-config -c "$SANKET_CONF" \
@@ -505,7 +579,9 @@ sk_kannel_write_conf() {
 # sk_kannel_run DIR: start bearerbox, smsbox and fakesmsc (an MT sink, -m 0,
 # printing every MT to DIR/fakesmsc.log) on DIR/kannel.conf and wait until
 # each is ready (20 s each).  Sets SK_BEARERBOX_PID, SK_SMSBOX_PID,
-# SK_FAKESMSC_PID, SK_FAKESMSC_LOG.
+# SK_FAKESMSC_PID, SK_FAKESMSC_LOG.  With SK_SMSC=smpp: no fakesmsc
+# (SK_FAKESMSC_PID empty); waits until the SMPP link to the simulator is
+# bound instead.
 sk_kannel_run() {
 	local dir=$1
 	sk_spawn bearerbox "$dir/bearerbox.out" "$SK_BEARERBOX" -v 1 "$dir/kannel.conf"
@@ -521,6 +597,17 @@ sk_kannel_run() {
 		diag "smsbox did not open sendsms port $SK_SENDSMS_PORT"
 		sk_dump_logs
 		return 1
+	fi
+	if [ "${SK_SMSC:-fake}" = smpp ]; then
+		SK_FAKESMSC_PID="" SK_FAKESMSC_LOG=""
+		if ! sk_wait_until 20 "$SK_BEARERBOX_PID" -- sk_smpp_online; then
+			diag "bearerbox did not bind to the SMPP simulator on ${SK_SMPP_PORT:-?}"
+			sk_dump_logs
+			return 1
+		fi
+		export SK_BEARERBOX_PID SK_SMSBOX_PID SK_FAKESMSC_PID SK_FAKESMSC_LOG
+		sk_trace "Kannel up (SMPP): admin $SK_ADMIN_PORT sendsms $SK_SENDSMS_PORT"
+		return 0
 	fi
 	SK_FAKESMSC_LOG=$dir/fakesmsc.log
 	sk_spawn fakesmsc "$SK_FAKESMSC_LOG" "$SK_FAKESMSC" -H 127.0.0.1 \
@@ -540,9 +627,18 @@ sk_kannel_run() {
 # points here) unless it exists.  Sets SK_ADMIN_PORT, SK_SMSBOX_PORT,
 # SK_FAKE_PORT, SK_SENDSMS_PORT, SK_STATUS_PASSWORD, SK_ADMIN_PASSWORD,
 # SK_KANNEL_DIR and what sk_kannel_run sets.
+# SK_SMSC=smpp: no fake SMSC; an SMPP smsc group (smsc-id SMPPSIM) bound to
+# the simulator of sk_start_smppsim (started here unless SK_SMPPSIM_PID
+# runs), so every sendsms goes there.
 sk_start_kannel() {
 	local ports
 	sk_have_kannel || { diag "Kannel is not installed"; return 1; }
+	if [ "${SK_SMSC:-fake}" = smpp ]; then
+		if [ -z "${SK_SMPPSIM_PID:-}" ] || ! sk_alive "$SK_SMPPSIM_PID"; then
+			# shellcheck disable=SC2119 # no simulator ARGS here
+			sk_start_smppsim || return 1
+		fi
+	fi
 	ports=$(sk_ports 4) || return 1
 	read -r SK_ADMIN_PORT SK_SMSBOX_PORT SK_FAKE_PORT SK_SENDSMS_PORT <<<"$ports"
 	SK_STATUS_PASSWORD=$(sk_hex 8)
