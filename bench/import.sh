@@ -2,8 +2,9 @@
 # bench/import.sh: import N generated recipients (default 1,000,000) through
 # the sanket CLI and sanketd's API, with validation and normalisation on,
 # and compare with the anchor: the sqlite3 shell's .import of the same CSV
-# into an equivalent table (same columns, same UNIQUE and union indexes,
-# WAL), measured in the same run on the same disk.
+# into an equivalent table (the CSV's columns, the same UNIQUE index and
+# covering union index as sanket's schema, less the opted_out column the
+# CSV does not have; WAL), measured in the same run on the same disk.
 #
 #	bench/import.sh [N] [BUILDDIR]		(default build/release)
 #
@@ -43,7 +44,7 @@ sqlite3 "$tmp/anchor.db" \
     "CREATE TABLE recipients (msisdn TEXT NOT NULL UNIQUE,
 	union_code TEXT NOT NULL, lang TEXT NOT NULL, channel TEXT NOT NULL,
 	programmes TEXT NOT NULL DEFAULT '');" \
-    "CREATE INDEX recipients_union ON recipients (union_code);" \
+    "CREATE INDEX recipients_union ON recipients (union_code, lang);" \
     ".mode csv" ".import --skip 1 $tmp/r.csv recipients"
 t_anchor=$(since "$t0")
 got=$(sqlite3 "$tmp/anchor.db" "SELECT count(*) FROM recipients")

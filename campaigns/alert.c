@@ -280,8 +280,8 @@ camp_alert_create(struct store *s, const struct alert_req *r,
 	    " u.path < substr(a.path, 1, length(a.path) - 1) || '0'";
 	/* Language: the recipient's if that text exists, else the other. */
 	static const char fan[] = "INSERT INTO messages (alert_id,"
-	    " recipient_id, msisdn, union_code, lang, channel, priority,"
-	    " next_at, parts) SELECT ?1, r.id, r.msisdn, r.union_code,"
+	    " recipient_id, union_code, lang, channel, priority,"
+	    " next_at, parts) SELECT ?1, r.id, r.union_code,"
 	    " CASE WHEN (r.lang = 'en' AND ?5 > 0) OR ?4 = 0 THEN 'en'"
 	    " ELSE 'bn' END, 'sms', ?2, ?3,"
 	    " CASE WHEN (r.lang = 'en' AND ?5 > 0) OR ?4 = 0 THEN ?5"

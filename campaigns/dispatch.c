@@ -230,11 +230,11 @@ disp_done_cb(void *arg, enum kannel_result r, int status, const char *reason)
 static int
 disp_claim(struct dispatch *d, int prio, int want, int64_t now)
 {
-	static const char due[] = "SELECT m.id, m.alert_id, m.msisdn,"
+	static const char due[] = "SELECT m.id, m.alert_id, r.msisdn,"
 	    " m.lang, m.attempts, a.text_bn, a.text_en, a.expires_at"
-	    " FROM messages m, alerts a WHERE m.state = 0 AND"
-	    " m.priority = ?1 AND m.next_at <= ?2 AND a.id = m.alert_id"
-	    " ORDER BY m.next_at LIMIT ?3";
+	    " FROM messages m, alerts a, recipients r WHERE m.state = 0 AND"
+	    " m.priority = ?1 AND m.next_at <= ?2 AND a.id = m.alert_id AND"
+	    " r.id = m.recipient_id ORDER BY m.next_at LIMIT ?3";
 	static const char take[] = "UPDATE messages SET state = 1,"
 	    " attempts = attempts + 1 WHERE id = ?1 AND state = 0";
 	static const char expire[] = "UPDATE messages SET state = 6,"

@@ -86,8 +86,7 @@ const char *const store_migrations[] = {
 	"CREATE TABLE messages ("
 	"  id INTEGER PRIMARY KEY,"
 	"  alert_id INTEGER NOT NULL REFERENCES alerts(id),"
-	"  recipient_id INTEGER NOT NULL,"
-	"  msisdn TEXT NOT NULL,"
+	"  recipient_id INTEGER NOT NULL,"	/* its msisdn at send time */
 	"  union_code TEXT NOT NULL,"
 	"  lang TEXT NOT NULL,"			/* of the text sent */
 	"  channel TEXT NOT NULL DEFAULT 'sms',"
@@ -105,7 +104,42 @@ const char *const store_migrations[] = {
 	"CREATE INDEX messages_due ON messages(priority, next_at)"
 	"  WHERE state = 0;"
 	"CREATE INDEX messages_alert ON messages(alert_id, union_code, state,"
-	"  parts);",
+	"  parts);"
+	/* Fan-out reads recipients union by union: cover what it needs, so
+	 * a national alert reads one index in order, not a million rows. */
+	"DROP INDEX recipients_union;"
+	"CREATE INDEX recipients_union ON recipients(union_code, opted_out,"
+	"  lang);",
+
+	/*
+	 * 3: voice spots (audio/, POST /api/v1/spots): the upload as it came
+	 * and its prepared G.711 cache, paths relative to the database's
+	 * directory, with what was measured.  Loudness in LUFS, peak in dBTP.
+	 */
+	"CREATE TABLE spots ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  scope TEXT REFERENCES areas(code),"	/* NULL = national */
+	"  token_id INTEGER,"
+	"  created_at INTEGER NOT NULL,"
+	"  source_sha256 TEXT NOT NULL,"
+	"  source_format TEXT NOT NULL,"	/* "MP3/MPEG_LAYER_III" */
+	"  source_rate INTEGER NOT NULL,"
+	"  source_channels INTEGER NOT NULL,"
+	"  source_bytes INTEGER NOT NULL,"
+	"  source_seconds REAL NOT NULL,"
+	"  clipped REAL NOT NULL DEFAULT 0,"	/* share at full scale */
+	"  codec TEXT NOT NULL CHECK (codec IN ('ulaw', 'alaw')),"
+	"  frames INTEGER NOT NULL,"		/* of 20 ms */
+	"  seconds REAL NOT NULL,"
+	"  target_lufs REAL NOT NULL,"
+	"  lufs_before REAL NOT NULL,"
+	"  lufs_after REAL NOT NULL,"
+	"  true_peak REAL NOT NULL,"
+	"  gain_db REAL NOT NULL,"
+	"  original_path TEXT NOT NULL,"
+	"  cache_path TEXT NOT NULL"
+	");",
 };
 
 const int store_nmigrations =
