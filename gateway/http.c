@@ -224,51 +224,6 @@ http_report_json(const struct import_report *rep, int dry_run)
 	    "errors", errs, "dry_run", dry_run);
 }
 
-struct http_deferred {
-	struct evhttp_request		*req;	/* NULL once the client left */
-	struct evhttp_connection	*conn;
-};
-
-static void
-http_deferred_close_cb(struct evhttp_connection *conn, void *arg)
-{
-	struct http_deferred	*d = arg;
-
-	d->req = NULL;
-	d->conn = NULL;
-}
-
-struct http_deferred *
-http_defer(struct http_req *r)
-{
-	struct http_deferred	*d = xcalloc(1, sizeof(*d));
-
-	r->deferred = 1;
-	d->req = r->req;
-	d->conn = evhttp_request_get_connection(r->req);
-	if (d->conn != NULL)
-		evhttp_connection_set_closecb(d->conn, http_deferred_close_cb,
-		    d);
-	return d;
-}
-
-void
-http_deferred_reply(struct http_deferred *d, int status, const char *body)
-{
-	struct evbuffer	*b;
-
-	if (d->req != NULL) {
-		evhttp_connection_set_closecb(d->conn, NULL, NULL);
-		b = evbuffer_new();
-		evbuffer_add(b, body, strlen(body));
-		evhttp_add_header(evhttp_request_get_output_headers(d->req),
-		    "Content-Type", "text/plain");
-		evhttp_send_reply(d->req, status, NULL, b);
-		evbuffer_free(b);
-	}
-	free(d);
-}
-
 /* Match path against pattern; fills params on success. */
 static int
 http_match(const char *pattern, const char *path, struct http_req *r)
@@ -401,9 +356,7 @@ http_dispatch_cb(struct evhttp_request *req, void *arg)
 	if (rt->roles != 0 && http_auth(&r) == -1)
 		goto done;
 	rt->handler(&r);
-	if (r.deferred)
-		r.status = 200;
-	else if (!r.replied) {
+	if (!r.replied) {
 		log_warnx("%s: handler %s did not reply", __func__, rt->name);
 		http_reply_error(&r, 500, "E_INTERNAL", "no reply");
 	}

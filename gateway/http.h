@@ -68,7 +68,6 @@ struct http_req {
 	int			 nparams;
 	struct evkeyvalq	 query;
 	int			 replied;
-	int			 deferred;	/* the handler answers later */
 	int			 status;
 };
 
@@ -89,15 +88,6 @@ void	http_reply_error(struct http_req *, int status, const char *code,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void	http_reply_text(struct http_req *, int status, const char *ctype,
 	    const char *body, size_t len);
-
-/*
- * The handler will answer later, from a callback (after a commit); it
- * must then call http_deferred_reply() exactly once.  The returned handle
- * survives the client going away (then the reply is dropped).
- */
-struct http_deferred	*http_defer(struct http_req *);
-void			 http_deferred_reply(struct http_deferred *,
-			    int status, const char *body);
 
 /* Query parameter, or NULL. */
 const char	*http_query(struct http_req *, const char *key);
