@@ -35,6 +35,9 @@ const struct route api_routes[] = {
 	{ GET, "/api/v1/alerts/{}", api_alerts_get, R_ANY, "alerts_get" },
 	{ POST, "/api/v1/alerts/{}/cancel", api_alerts_cancel,
 	    R_ADMIN | R_OFFICIAL, "alerts_cancel" },
+	{ POST, "/api/v1/spots", api_spots_create, R_ADMIN | R_OFFICIAL,
+	    "spots_create" },
+	{ GET, "/api/v1/spots/{}", api_spots_get, R_ANY, "spots_get" },
 	{ 0, NULL, NULL, 0, NULL }
 };
 

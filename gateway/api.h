@@ -16,6 +16,8 @@ void	api_areas_get(struct http_req *);
 void	api_recipients_import(struct http_req *);
 void	api_recipients_get(struct http_req *);
 void	api_tokens_create(struct http_req *);
+void	api_spots_create(struct http_req *);
+void	api_spots_get(struct http_req *);
 
 /*
  * Commit the open transaction with one audit row (takes detail).  0, or -1

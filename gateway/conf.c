@@ -70,6 +70,7 @@ static const struct conf_key conf_keys[] = {
 	K("sip", "rtp_ports", CT_PORTS, rtp_port_min, 0, 0),
 	K("ivr", "prompts", CT_STR, ivr_prompts, 0, 0),
 	K("audio", "target_lufs", CT_DOUBLE, target_lufs, -70, -5),
+	K("audio", "max_seconds", CT_DOUBLE, audio_max_seconds, 1, 86400),
 };
 #undef K
 
@@ -125,6 +126,7 @@ conf_defaults(struct conf *c)
 	c->rtp_port_max = 29999;
 	c->ivr_prompts = xstrdup("prompts");
 	c->target_lufs = -19;
+	c->audio_max_seconds = 600;
 }
 
 void

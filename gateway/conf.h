@@ -67,6 +67,7 @@ struct conf {
 
 	/* [audio] */
 	double		 target_lufs;
+	double		 audio_max_seconds;	/* longer audio refused */
 };
 
 /* Fill with the embedded defaults (DESIGN.md values). */

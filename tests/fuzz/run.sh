@@ -5,7 +5,7 @@
 #	tests/fuzz/run.sh [seconds] [target ...]
 #
 # seconds defaults to 20 per target; targets default to all of them (csv,
-# msisdn, text).  Examples, from the top of the tree:
+# msisdn, text, audio).  Examples, from the top of the tree:
 #
 #	tests/fuzz/run.sh		# every target, 20 s each
 #	tests/fuzz/run.sh 300 csv	# the CSV reader for five minutes
@@ -21,7 +21,7 @@ set -eu
 
 secs=${1:-20}
 [ $# -gt 0 ] && shift
-targets=${*:-csv msisdn text}
+targets=${*:-csv msisdn text audio}
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 work=${FUZZ_DIR:-/tmp/sanket-fuzz}
@@ -72,9 +72,28 @@ seed msisdn india '+91 98765 43210'
 seed text bangla " $hya$zwj OK "
 seed text nukta "$peyechi  $code"
 seed text invalid '\300\200\355\240\200\340\246'
+# Audio seeds: small real files of each container, made here.
+if [ ! -d "$work/corpus-audio" ] && command -v sox >/dev/null 2>&1; then
+	mkdir -p "$work/corpus-audio"
+	sox -n -r 8000 -c 1 -b 16 "$work/corpus-audio/seed.wav" synth 0.3 sine 440
+	sox "$work/corpus-audio/seed.wav" "$work/corpus-audio/seed.flac"
+	sox "$work/corpus-audio/seed.wav" "$work/corpus-audio/seed.ogg"
+	sox "$work/corpus-audio/seed.wav" -e u-law "$work/corpus-audio/seed-ulaw.wav"
+	sox "$work/corpus-audio/seed.wav" -r 11025 -c 2 -e floating-point \
+	    "$work/corpus-audio/seed-float.wav"
+	if command -v lame >/dev/null 2>&1; then
+		lame --quiet "$work/corpus-audio/seed.wav" "$work/corpus-audio/seed.mp3"
+	fi
+fi
 # libFuzzer dictionary syntax: \" and \xNN escapes.
 printf '%s\n' '"\""' '","' '"\x0d\x0a"' '"\xef\xbb\xbf"' '"\"\""' \
     > "$work/csv.dict"
+
+# The codec libraries under libsndfile leak on some malformed files (a
+# vorbis_info on a failed Ogg open, for one): theirs to fix, not ours.
+printf 'leak:%s\n' libvorbis.so libsndfile.so libFLAC.so libmpg123.so \
+    libopus.so libogg.so > "$work/lsan.supp"
+export LSAN_OPTIONS="suppressions=$work/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 
 status=0
 for t in $targets; do
@@ -82,12 +101,16 @@ for t in $targets; do
 	csv)	src=$top/gateway/csv.c ;;
 	msisdn)	src=$top/gateway/msisdn.c ;;
 	text)	src=$top/gateway/text.c ;;
+	audio)	src="$top/audio/decode.c $top/audio/resample.c \
+		    $top/audio/pcm.c $top/audio/loudness.c -I$top/audio \
+		    $(pkg-config --cflags --libs sndfile samplerate libebur128 \
+		    libcrypto) -lm" ;;
 	*)	echo "run.sh: unknown target $t" >&2; exit 2 ;;
 	esac
 	bin=$work/fuzz_$t
 	echo "== building $bin"
 	# shellcheck disable=SC2086
-	clang $cflags -o "$bin" "$top/tests/fuzz/fuzz_$t.c" "$src" $core \
+	clang $cflags -o "$bin" "$top/tests/fuzz/fuzz_$t.c" $src $core \
 	    $utf8proc
 	dict=
 	[ -f "$work/$t.dict" ] && dict="-dict=$work/$t.dict"

@@ -1,0 +1,135 @@
+/*
+ * prepare.c: from an 8 kHz mono signal to the stream a call plays:
+ * loudness normalisation under a true-peak ceiling, G.711, 20 ms frames
+ * (the last one padded with the codec's silence).
+ *
+ * The loudness and true peak reported "after" are measured on the G.711
+ * stream decoded again, i.e. on what a caller hears.  G.711 rounding can
+ * lift a peak by up to ~0.15 dB, so the limiter aims PREP_MARGIN_DB under
+ * the ceiling; should the decoded stream still be over it, the margin
+ * grows by the excess and the signal is normalised again (at most
+ * PREP_ROUNDS times).
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audio.h"
+#include "xmalloc.h"
+
+#define PREP_MARGIN_DB	0.3
+#define PREP_ROUNDS	4
+
+void
+au_prepare_opts_default(struct au_prepare_opts *o)
+{
+	o->target_lufs = AU_TARGET_LUFS;
+	o->ceiling_dbtp = AU_CEILING_DBTP;
+	o->codec = AU_CODEC_ULAW;
+}
+
+void
+au_prepared_free(struct au_prepared *p)
+{
+	if (p == NULL)
+		return;
+	free(p->data);
+	free(p);
+}
+
+double
+au_prepared_seconds(const struct au_prepared *p)
+{
+	return (double)p->samples / AU_RATE;
+}
+
+struct au_pcm *
+au_prepared_pcm(const struct au_prepared *p)
+{
+	struct au_pcm	*pcm;
+	size_t		 n = (size_t)p->frames * AU_FRAME_SAMPLES;
+
+	pcm = au_pcm_new(AU_RATE);
+	au_pcm_pad(pcm, n);
+	au_g711_decode(p->codec, p->data, n, pcm->s);
+	pcm->n = p->samples;
+	return pcm;
+}
+
+int
+au_prepare(struct au_pcm *sig, const struct au_prepare_opts *o,
+    const uint8_t *hash, struct au_prepared **out, struct au_err *err)
+{
+	struct au_prepared	*p;
+	struct au_loudness	 before, after;
+	struct au_pcm		*dec = NULL;
+	float			*orig;
+	double			 margin = PREP_MARGIN_DB, gain = 0;
+	size_t			 frames, nbytes;
+	int			 round;
+
+	*out = NULL;
+	if (sig->rate != AU_RATE)
+		return au_err_set(err, AU_E_INVALID, "%s: the signal is at "
+		    "%d Hz, not %d", __func__, sig->rate, AU_RATE);
+	if (sig->n == 0)
+		return au_err_set(err, AU_E_EMPTY, "no audio");
+	if (sig->n > UINT32_MAX - AU_FRAME_SAMPLES)
+		return au_err_set(err, AU_E_TOO_LONG, "too long");
+	if (!isfinite(o->target_lufs) || o->target_lufs < -70 ||
+	    o->target_lufs > -5)
+		return au_err_set(err, AU_E_INVALID, "target %.1f LUFS is "
+		    "out of range (-70 .. -5)", o->target_lufs);
+	if (!isfinite(o->ceiling_dbtp) || o->ceiling_dbtp < -20 ||
+	    o->ceiling_dbtp > 0)
+		return au_err_set(err, AU_E_INVALID, "ceiling %.1f dBTP is "
+		    "out of range (-20 .. 0)", o->ceiling_dbtp);
+
+	frames = (sig->n + AU_FRAME_SAMPLES - 1) / AU_FRAME_SAMPLES;
+	nbytes = frames * AU_FRAME_SAMPLES;
+	p = xcalloc(1, sizeof(*p));
+	p->codec = o->codec;
+	p->samples = (uint32_t)sig->n;
+	p->frames = (uint32_t)frames;
+	p->target_lufs = o->target_lufs;
+	if (hash != NULL)
+		memcpy(p->hash, hash, AU_HASH_LEN);
+	p->data = xmalloc(nbytes);
+
+	orig = xreallocarray(NULL, sig->n, sizeof(*orig));
+	memcpy(orig, sig->s, sig->n * sizeof(*orig));
+	for (round = 0; round < PREP_ROUNDS; round++) {
+		if (round > 0)
+			memcpy(sig->s, orig, sig->n * sizeof(*orig));
+		if (au_normalise(sig, o->target_lufs, o->ceiling_dbtp, margin,
+		    &before, NULL, &gain, err) == -1)
+			goto fail;
+		au_g711_encode(p->codec, sig->s, sig->n, p->data);
+		memset(p->data + sig->n, au_g711_silence(p->codec),
+		    nbytes - sig->n);
+		au_pcm_free(dec);
+		dec = au_prepared_pcm(p);
+		if (au_loudness_measure(dec->s, dec->n, AU_RATE, &after, err)
+		    == -1)
+			goto fail;
+		if (after.true_peak <= o->ceiling_dbtp)
+			break;
+		margin += after.true_peak - o->ceiling_dbtp + 0.05;
+	}
+	p->lufs_before = before.lufs;
+	p->lufs_after = after.lufs;
+	p->peak_after = after.true_peak;
+	p->gain_db = gain;
+	free(orig);
+	au_pcm_free(dec);
+	*out = p;
+	return 0;
+
+fail:
+	free(orig);
+	au_pcm_free(dec);
+	au_prepared_free(p);
+	return -1;
+}
