@@ -44,6 +44,9 @@ static const struct cmd_entry *sk_commands[] = {
 	&cmd_token_entry,
 	&cmd_status_entry,
 	&cmd_kannel_config_entry,
+	&cmd_alert_entry,
+	&cmd_audio_entry,
+	&cmd_spot_entry,
 	NULL
 };
 

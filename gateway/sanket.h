@@ -58,6 +58,9 @@ extern const struct cmd_entry cmd_recipients_entry;
 extern const struct cmd_entry cmd_token_entry;
 extern const struct cmd_entry cmd_status_entry;
 extern const struct cmd_entry cmd_kannel_config_entry;
+extern const struct cmd_entry cmd_alert_entry;
+extern const struct cmd_entry cmd_audio_entry;
+extern const struct cmd_entry cmd_spot_entry;
 
 /*
  * sanket.c: shared by the commands.

@@ -1,0 +1,1156 @@
+/*
+ * cmd-alert.c: `sanket alert send|status|cancel|list`, the officials' side
+ * of docs/api.md "Alerts and SMS dispatch".
+ *
+ *	alert send ...		POST /api/v1/alerts; prints "alert 42 queued:
+ *				2891 messages (bn: ucs2, 48 chars, 1 part; en:
+ *				gsm7, 57 chars, 1 part)"
+ *	alert status ID		GET /api/v1/alerts/ID as a table
+ *	alert cancel ID		POST /api/v1/alerts/ID/cancel
+ *	alert list		GET /api/v1/alerts?limit=N, one line each
+ *
+ * What a client can check is checked before any request (exit 2): the
+ * kind, at least one area, at least one text (valid UTF-8), priority 0-3,
+ * channels sms/voice, the durations and times.  What needs the database
+ * (areas known and in scope, text length in SMS parts, start before
+ * expiry) is the server's to refuse.
+ *
+ * Times (--start, --expires): all digits is epoch seconds, sent as a JSON
+ * integer; "+N[smhd]" is now + N, converted here to epoch seconds;
+ * anything else goes as a string for the server to parse as RFC 3339.
+ *
+ * --wait (send, status) polls GET /api/v1/alerts/ID every 500 ms until
+ * "settled" is true or the alert is cancelled or expired:
+ *
+ *	poll -> draw -> settled? -> done		(alert_wait)
+ *	  |       no answer / 503 -> retry for 30 s -> fail
+ *	  |       other refusal -> fail
+ *	  +-- Ctrl-C -> stop waiting (the alert goes on), exit 0
+ *
+ * On a terminal stderr carries a live line: a bar of the messages past
+ * Kannel's door (delivered, failed, submitted, no_report, cancelled,
+ * expired) over all messages, counts and the rate over the last 5 s;
+ * otherwise one line every 5 s.  The daemon not answering is waited out
+ * for 30 s (a restart), but only once it has answered in this run.  The
+ * first Ctrl-C only sets a flag (SA_RESETHAND): a request under way
+ * finishes first, and a second Ctrl-C kills, for a daemon that hangs.
+ * Exit 0 when settled with nothing failed (or on Ctrl-C), 1 when any
+ * message failed.  With --json the one object printed is the last GET
+ * answer (on a failure mid-wait: that object plus "error").
+ */
+#include "config.h"
+
+#include <sys/ioctl.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <utf8proc.h>
+
+#include "log.h"
+#include "sanket.h"
+#include "text.h"
+#include "xmalloc.h"
+
+static int	cmd_alert_exec(struct sk_ctx *, const struct cmd_entry *,
+		    int, char **);
+
+const struct cmd_entry cmd_alert_entry = {
+	"alert",
+	"alert send --kind warning|relief_notice|awareness --area CODE "
+	"[--area CODE ...] [--text-bn TEXT] [--text-en TEXT] [--priority 0-3] "
+	"[--channels sms[,voice]] [--confirm-within SECONDS] [--start TIME] "
+	"[--expires TIME] [--wait]\n"
+	"alert status ID [--wait]\n"
+	"alert cancel ID\n"
+	"alert list [--limit N]",
+	"send a warning or notice to areas, follow, cancel or list alerts",
+	cmd_alert_exec
+};
+
+/* alert send's one-value options: getopt code OPT_SEND + index. */
+enum alert_opt {
+	AO_KIND,
+	AO_TEXT_BN,
+	AO_TEXT_EN,
+	AO_PRIORITY,
+	AO_CHANNELS,
+	AO_CONFIRM,
+	AO_START,
+	AO_EXPIRES,
+	AO_N
+};
+#define OPT_SEND	0x2001
+#define OPT_AREA	0x2101
+#define OPT_WAIT	0x2102
+#define OPT_LIMIT	0x2103
+
+/* The first AO_N entries in enum alert_opt order. */
+static const struct option cmd_alert_opts[] = {
+	{ "kind", required_argument, NULL, OPT_SEND + AO_KIND },
+	{ "text-bn", required_argument, NULL, OPT_SEND + AO_TEXT_BN },
+	{ "text-en", required_argument, NULL, OPT_SEND + AO_TEXT_EN },
+	{ "priority", required_argument, NULL, OPT_SEND + AO_PRIORITY },
+	{ "channels", required_argument, NULL, OPT_SEND + AO_CHANNELS },
+	{ "confirm-within", required_argument, NULL, OPT_SEND + AO_CONFIRM },
+	{ "start", required_argument, NULL, OPT_SEND + AO_START },
+	{ "expires", required_argument, NULL, OPT_SEND + AO_EXPIRES },
+	{ "area", required_argument, NULL, OPT_AREA },
+	{ "wait", no_argument, NULL, OPT_WAIT },
+	{ "limit", required_argument, NULL, OPT_LIMIT },
+	{ NULL, 0, NULL, 0 }
+};
+
+#define AL_MAX_AREAS	1000		/* docs/api.md */
+#define AL_MAX_LIMIT	500		/* the server's cap */
+#define AL_MAX_SPAN	(10LL * 366 * 86400)	/* longest +N or duration */
+
+#define AW_POLL		0.5		/* seconds between polls */
+#define AW_LINE_EVERY	5.0		/* progress line when not a tty */
+#define AW_RATE_SPAN	5.0		/* rate over about this long */
+#define AW_SAMPLES	32
+#define AW_DOWN_MAX	30.0		/* wait out a silent daemon this long */
+#define AW_BAR_MIN	8		/* narrower: no bar */
+#define AW_BAR_MAX	40
+
+/* The options as given; checked once the verb is known. */
+struct alert_args {
+	const char	*v[AO_N];	/* send's options, NULL = not given */
+	const char	**areas;	/* every --area, as given */
+	size_t		 nareas;
+	const char	*limit;
+	int		 wait;
+	const char	*send_opt;	/* first send-only option, for errors */
+};
+
+/* One request's outcome (alert_request). */
+struct alert_answer {
+	int		 status;	/* HTTP status; 0 = no answer */
+	int		 reported;	/* the failure is already printed */
+	json_t		*json;		/* the answer, if JSON */
+	char		 err[1024];	/* why there was no answer */
+};
+
+struct alert_wait {
+	struct sk_ctx	*ctx;
+	long long	 id;
+	char		 path[64];
+	int		 tty;
+	int		 answered;	/* the daemon answered in this run */
+	int		 drawn;		/* a tty line is on screen */
+	double		 last_line;	/* last non-tty line */
+	double		 down_since;	/* no answer since; 0 = answering */
+	double		 st[AW_SAMPLES];	/* sample times */
+	long long	 sd[AW_SAMPLES];	/* done at each */
+	size_t		 ns;
+	json_t		*last;		/* the last answer about the alert */
+};
+
+static volatile sig_atomic_t alert_stop;
+
+static long long
+al_int(json_t *o, const char *key)
+{
+	return (long long)json_integer_value(json_object_get(o, key));
+}
+
+static const char *
+al_str(json_t *o, const char *key, const char *dflt)
+{
+	const char	*s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? s : dflt;
+}
+
+static const char *
+al_s(long long n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* A count in an alert object: under "totals", else at the top. */
+static long long
+al_total(json_t *o, const char *key)
+{
+	json_t	*t = json_object_get(o, "totals");
+
+	return al_int(json_is_object(t) ? t : o, key);
+}
+
+/* Messages past Kannel's door: what the progress bar fills with. */
+static long long
+al_done(json_t *t)
+{
+	return al_int(t, "delivered") + al_int(t, "failed") +
+	    al_int(t, "submitted") + al_int(t, "no_report") +
+	    al_int(t, "cancelled") + al_int(t, "expired");
+}
+
+/* Terminal columns taken by valid UTF-8 s (bytes for anything else). */
+static int
+al_width(const char *s)
+{
+	utf8proc_int32_t	 cp;
+	utf8proc_ssize_t	 n;
+	int			 w = 0, cw;
+
+	while (*s != '\0') {
+		n = utf8proc_iterate((const utf8proc_uint8_t *)s, -1, &cp);
+		if (n <= 0) {
+			s++;
+			w++;
+			continue;
+		}
+		if ((cw = utf8proc_charwidth(cp)) > 0)
+			w += cw;
+		s += n;
+	}
+	return w;
+}
+
+/*
+ * Print rows of cells (row 0 the heading) in aligned columns, align[c]
+ * 'l' or 'r' for each column; frees the cells, not the array.
+ */
+static void
+al_table(char **cell, size_t nrows, const char *align)
+{
+	size_t	 ncols = strlen(align), r, c;
+	int	 w[16] = { 0 }, pad;
+
+	for (r = 0; r < nrows; r++)
+		for (c = 0; c < ncols && c < nitems(w); c++)
+			if ((pad = al_width(cell[r * ncols + c])) > w[c])
+				w[c] = pad;
+	for (r = 0; r < nrows; r++) {
+		for (c = 0; c < ncols; c++) {
+			pad = c < nitems(w) ? w[c] -
+			    al_width(cell[r * ncols + c]) : 0;
+			if (c + 1 == ncols && align[c] == 'l')
+				pad = 0;	/* no trailing blanks */
+			printf("%s%*s%s%*s", c > 0 ? "  " : "",
+			    align[c] == 'r' ? pad : 0, "", cell[r * ncols + c],
+			    align[c] == 'l' ? pad : 0, "");
+			free(cell[r * ncols + c]);
+		}
+		printf("\n");
+	}
+}
+
+/* A time from the API (seconds, milliseconds, or a string) in local time. */
+static void
+al_time(json_t *v, const char *fmt, char *buf, size_t len)
+{
+	long long	 t;
+	time_t		 s;
+	struct tm	 tm;
+
+	if (json_is_string(v)) {
+		strlcpy_sk(buf, json_string_value(v), len);
+		return;
+	}
+	if (!json_is_integer(v)) {
+		strlcpy_sk(buf, "-", len);
+		return;
+	}
+	t = json_integer_value(v);
+	s = t > 100000000000LL ? (time_t)(t / 1000) : (time_t)t;
+	if (localtime_r(&s, &tm) == NULL || strftime(buf, len, fmt, &tm) == 0)
+		snprintf(buf, len, "%lld", t);
+}
+
+/* "N" or "N[smhd]" in seconds, at most AL_MAX_SPAN; -1 if not one. */
+static long long
+al_duration(const char *s)
+{
+	static const char	 units[] = "smhd";
+	static const long long	 mul[] = { 1, 60, 3600, 86400 };
+	const char		*u;
+	char			*end;
+	long long		 n;
+	size_t			 i = 0;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (*end != '\0') {
+		if ((u = strchr(units, *end)) == NULL || end[1] != '\0')
+			return -1;
+		i = u - units;
+	}
+	if (errno != 0 || n > AL_MAX_SPAN / mul[i])
+		return -1;
+	return n * mul[i];
+}
+
+/* --start/--expires as the JSON value to send; NULL with why filled. */
+static json_t *
+al_time_arg(const char *s, char *why, size_t len)
+{
+	char		*end;
+	long long	 n;
+
+	if (*s == '\0') {
+		snprintf(why, len, "empty time");
+		return NULL;
+	}
+	if (s[strspn(s, "0123456789")] == '\0') {
+		errno = 0;
+		n = strtoll(s, &end, 10);
+		if (errno != 0) {
+			snprintf(why, len, "\"%s\" is out of range", s);
+			return NULL;
+		}
+		return json_integer(n);
+	}
+	if (*s == '+') {
+		if ((n = al_duration(s + 1)) == -1) {
+			snprintf(why, len, "\"%s\" is not +N with an optional "
+			    "unit s, m, h or d (e.g. +30m)", s);
+			return NULL;
+		}
+		return json_integer((long long)time(NULL) + n);
+	}
+	if (al_duration(s) != -1) {
+		snprintf(why, len, "\"%s\" is not a time: for one from now, "
+		    "say +%s", s, s);
+		return NULL;
+	}
+	if (!text_utf8_valid(s, strlen(s))) {
+		snprintf(why, len, "not valid UTF-8");
+		return NULL;
+	}
+	return json_string(s);	/* RFC 3339: the server parses it */
+}
+
+/* A positive decimal id; -1 if s is not one. */
+static long long
+al_id(const char *s)
+{
+	char		*end;
+	long long	 n;
+
+	if (*s == '\0' || s[strspn(s, "0123456789")] != '\0')
+		return -1;
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	return errno != 0 || n <= 0 ? -1 : n;
+}
+
+/*
+ * One request whose answer must be a JSON object with status 200 or 201.
+ * 0: a->json is that object.  -1: the daemon did not answer (status 0,
+ * err says why), refused (a->json is its error body, if any) or answered
+ * something else; nothing is printed unless a->reported.  The caller
+ * runs alert_answer_clear either way.
+ */
+static int
+alert_request(struct sk_ctx *ctx, enum client_method method,
+    const char *path, json_t *body, struct alert_answer *a)
+{
+	struct client		*cl;
+	struct client_resp	 r;
+	char			*data = NULL;
+	int			 rc;
+
+	memset(a, 0, sizeof(*a));
+	if ((cl = sk_client(ctx)) == NULL) {
+		a->reported = 1;
+		return -1;
+	}
+	if (body != NULL && (data = json_dumps(body, JSON_COMPACT)) == NULL)
+		fatalx("%s: json_dumps", __func__);
+	rc = client_request(cl, method, path, data != NULL ?
+	    "application/json" : NULL, data, data != NULL ? strlen(data) : 0,
+	    method == CLIENT_GET, &r, a->err, sizeof(a->err));
+	free(data);
+	if (rc == -1)
+		return -1;
+	a->status = r.status;
+	a->json = r.json;
+	r.json = NULL;
+	client_resp_clear(&r);
+	if ((a->status != 200 && a->status != 201) || !json_is_object(a->json))
+		return -1;
+	return 0;
+}
+
+static void
+alert_answer_clear(struct alert_answer *a)
+{
+	if (a->json != NULL)
+		json_decref(a->json);
+	a->json = NULL;
+}
+
+/* Report a failed alert_request as sk_call would.  Returns 1. */
+static int
+alert_answer_fail(struct sk_ctx *ctx, struct alert_answer *a,
+    const char *what)
+{
+	if (a->reported)
+		return SK_EXIT_FAIL;
+	if (a->status == 0)
+		return sk_fail(ctx, "E_CONNECT", "%s", a->err);
+	if (a->status != 200 && a->status != 201)
+		return sk_api_fail(ctx, a->status, a->json);
+	return sk_fail(ctx, "E_PROTOCOL", "%s: the answer is not a JSON "
+	    "object", what);
+}
+
+/* "2891 messages: 750 delivered, ..., 0 confirmed; 1691 parts" */
+static void
+alert_totals_print(FILE *f, json_t *t)
+{
+	static const struct {
+		const char	*key;
+		const char	*label;
+		int		 always;
+	} parts[] = {
+		{ "delivered", "delivered", 1 },
+		{ "submitted", "submitted", 1 },
+		{ "no_report", "no report", 0 },
+		{ "failed", "failed", 1 },
+		{ "queued", "queued", 1 },
+		{ "submitting", "submitting", 0 },
+		{ "cancelled", "cancelled", 0 },
+		{ "expired", "expired", 0 },
+		{ "confirmed", "confirmed", 1 },
+	};
+	long long	 n;
+	size_t		 i;
+
+	n = al_int(t, "messages");
+	fprintf(f, "%lld message%s", n, al_s(n));
+	for (i = 0; i < nitems(parts); i++) {
+		n = al_int(t, parts[i].key);
+		if (n != 0 || parts[i].always)
+			fprintf(f, "%s%lld %s", i == 0 ? ": " : ", ", n,
+			    parts[i].label);
+	}
+	if (json_is_integer(json_object_get(t, "parts")))
+		fprintf(f, "; %lld SMS parts", al_int(t, "parts"));
+	fputc('\n', f);
+}
+
+/* --- send -------------------------------------------------------------- */
+
+/* The POST body from the options; NULL after a usage error (*rc). */
+static json_t *
+alert_send_body(struct sk_ctx *ctx, const struct cmd_entry *entry,
+    const struct alert_args *a, int *rc)
+{
+	static const char *const kinds[] = {
+	    "warning", "relief_notice", "awareness"
+	};
+	static const char *const keys[AO_N] = {
+	    [AO_TEXT_BN] = "text_bn", [AO_TEXT_EN] = "text_en",
+	    [AO_START] = "starts_at", [AO_EXPIRES] = "expires_at"
+	};
+	json_t		*req, *areas, *v;
+	const char	*p, *q, *kind = a->v[AO_KIND];
+	char		 why[256], *dup, *tok, *save;
+	long long	 n;
+	size_t		 i;
+	int		 o;
+
+	req = json_object();
+	for (i = 0; kind != NULL && i < nitems(kinds); i++)
+		if (strcmp(kind, kinds[i]) == 0)
+			break;
+	if (kind == NULL || i == nitems(kinds)) {
+		*rc = sk_usage(ctx, entry, "--kind: %s%s%s warning, "
+		    "relief_notice or awareness", kind != NULL ? "\"" : "",
+		    kind != NULL ? kind : "give", kind != NULL ? "\" is not" :
+		    "");
+		goto fail;
+	}
+	json_object_set_new(req, "kind", json_string(kind));
+
+	if ((p = a->v[AO_PRIORITY]) != NULL) {
+		if (strlen(p) != 1 || *p < '0' || *p > '3') {
+			*rc = sk_usage(ctx, entry, "--priority: \"%s\" is not "
+			    "0, 1, 2 or 3", p);
+			goto fail;
+		}
+		json_object_set_new(req, "priority", json_integer(*p - '0'));
+	}
+
+	/* --area CODE, repeated; "CODE,CODE" is taken too. */
+	areas = json_array();
+	json_object_set_new(req, "areas", areas);
+	for (i = 0; i < a->nareas; i++) {
+		for (p = a->areas[i];; p = q + 1) {
+			if ((q = strchr(p, ',')) == NULL)
+				q = p + strlen(p);
+			if (q == p || !text_utf8_valid(p, q - p)) {
+				*rc = sk_usage(ctx, entry, "--area: \"%s\" "
+				    "holds an empty or invalid code",
+				    a->areas[i]);
+				goto fail;
+			}
+			json_array_append_new(areas, json_stringn(p, q - p));
+			if (*q == '\0')
+				break;
+		}
+	}
+	if (json_array_size(areas) == 0 ||
+	    json_array_size(areas) > AL_MAX_AREAS) {
+		*rc = sk_usage(ctx, entry, "alert send: give 1 to %d areas "
+		    "(--area CODE)", AL_MAX_AREAS);
+		goto fail;
+	}
+
+	/* An empty text is no text: scripts pass "$EN" that may be empty. */
+	for (o = AO_TEXT_BN; o <= AO_TEXT_EN; o++) {
+		if ((p = a->v[o]) == NULL || *p == '\0')
+			continue;
+		if (!text_utf8_valid(p, strlen(p))) {
+			*rc = sk_usage(ctx, entry, "--%s: not valid UTF-8",
+			    cmd_alert_opts[o].name);
+			goto fail;
+		}
+		json_object_set_new(req, keys[o], json_string(p));
+	}
+	if (json_object_get(req, "text_bn") == NULL &&
+	    json_object_get(req, "text_en") == NULL) {
+		*rc = sk_usage(ctx, entry, "alert send: give --text-bn or "
+		    "--text-en (or both)");
+		goto fail;
+	}
+
+	if ((p = a->v[AO_CHANNELS]) != NULL) {
+		v = json_array();
+		json_object_set_new(req, "channels", v);
+		dup = xstrdup(p);
+		for (tok = strtok_r(dup, ",", &save); tok != NULL;
+		    tok = strtok_r(NULL, ",", &save)) {
+			if (strcmp(tok, "sms") != 0 &&
+			    strcmp(tok, "voice") != 0)
+				break;
+			json_array_append_new(v, json_string(tok));
+		}
+		free(dup);
+		if (tok != NULL || json_array_size(v) == 0) {
+			*rc = sk_usage(ctx, entry, "--channels: \"%s\" is not "
+			    "sms, voice or sms,voice", p);
+			goto fail;
+		}
+	}
+
+	if ((p = a->v[AO_CONFIRM]) != NULL) {
+		if ((n = al_duration(p)) <= 0) {
+			*rc = sk_usage(ctx, entry, "--confirm-within: \"%s\" "
+			    "is not a number of seconds (or N with m, h, d)",
+			    p);
+			goto fail;
+		}
+		json_object_set_new(req, "confirm_within", json_integer(n));
+	}
+	for (o = AO_START; o <= AO_EXPIRES; o++) {
+		if (a->v[o] == NULL)
+			continue;
+		if ((v = al_time_arg(a->v[o], why, sizeof(why))) == NULL) {
+			*rc = sk_usage(ctx, entry, "--%s: %s",
+			    cmd_alert_opts[o].name, why);
+			goto fail;
+		}
+		json_object_set_new(req, keys[o], v);
+	}
+	return req;
+
+fail:
+	json_decref(req);
+	return NULL;
+}
+
+/* "alert 42 queued: 2891 messages (bn: ucs2, 48 chars, 1 part; ...)" */
+static void
+alert_send_print(json_t *o)
+{
+	json_t		*sms, *l;
+	const char	*lang;
+	long long	 n;
+	int		 first = 1;
+
+	n = al_int(o, "messages");
+	printf("alert %lld %s: %lld message%s", al_int(o, "id"),
+	    al_str(o, "status", "queued"), n, al_s(n));
+	sms = json_object_get(o, "sms");
+	json_object_foreach(sms, lang, l) {
+		if (!json_is_object(l))
+			continue;
+		printf("%s%s: %s, %lld char%s, %lld part%s", first ? " (" :
+		    "; ", lang, al_str(l, "encoding", "?"),
+		    al_int(l, "chars"), al_s(al_int(l, "chars")),
+		    al_int(l, "parts"), al_s(al_int(l, "parts")));
+		first = 0;
+	}
+	printf("%s\n", first ? "" : ")");
+	if (n == 0)
+		fprintf(stderr, "sanket: alert %lld reaches nobody: no "
+		    "recipients in those areas\n", al_int(o, "id"));
+}
+
+/* --- status ------------------------------------------------------------ */
+
+/* The per-union columns after code and name: keys and headings. */
+static const char *const alert_cols[] = {
+	"messages", "delivered", "submitted", "failed", "queued", "confirmed"
+};
+
+static const char *
+alert_union_name(json_t *u)
+{
+	const char	*s = al_str(u, "name_en", "");
+
+	return *s != '\0' ? s : al_str(u, "name_bn", "");
+}
+
+static void
+alert_unions_print(json_t *unions)
+{
+	json_t	*u;
+	char	**cell;
+	size_t	 ncols = 2 + nitems(alert_cols), i, c, k = 0;
+
+	cell = xcalloc((json_array_size(unions) + 1) * ncols, sizeof(*cell));
+	cell[k++] = xstrdup("code");
+	cell[k++] = xstrdup("name");
+	for (c = 0; c < nitems(alert_cols); c++)
+		cell[k++] = xstrdup(alert_cols[c]);
+	json_array_foreach(unions, i, u) {
+		cell[k++] = xstrdup(al_str(u, "code", "-"));
+		cell[k++] = xstrdup(alert_union_name(u));
+		for (c = 0; c < nitems(alert_cols); c++)
+			xasprintf(&cell[k++], "%lld", al_int(u, alert_cols[c]));
+	}
+	al_table(cell, json_array_size(unions) + 1, "llrrrrrr");
+	free(cell);
+}
+
+static int
+alert_status_print(struct sk_ctx *ctx, json_t *o, void *arg)
+{
+	static const char	*fmt = "%Y-%m-%d %H:%M:%S %Z";
+	static const struct {
+		long long	 secs;
+		char		 unit;
+	} units[] = { { 86400, 'd' }, { 3600, 'h' }, { 60, 'm' }, { 1, 's' } };
+	json_t			*v, *areas, *unions;
+	char			 t[64];
+	long long		 n;
+	size_t			 i;
+
+	printf("alert %lld  %s  priority %lld  %s%s\n", al_int(o, "id"),
+	    al_str(o, "kind", "-"), al_int(o, "priority"),
+	    al_str(o, "status", "-"),
+	    json_is_false(json_object_get(o, "settled")) ? " (not settled)" :
+	    "");
+	al_time(json_object_get(o, "created_at"), fmt, t, sizeof(t));
+	printf("%-9s %s\n", "created", t);
+	al_time(json_object_get(o, "starts_at"), fmt, t, sizeof(t));
+	printf("%-9s %s\n", "starts", t);
+	al_time(json_object_get(o, "expires_at"), fmt, t, sizeof(t));
+	printf("%-9s %s\n", "expires", t);
+	if (json_is_integer(v = json_object_get(o, "confirm_within"))) {
+		n = json_integer_value(v);
+		for (i = 0; i < 3 && (n <= 0 || n % units[i].secs != 0); i++)
+			;
+		printf("%-9s within %lld%c\n", "confirm", n / units[i].secs,
+		    units[i].unit);
+	}
+	if (json_is_array(areas = json_object_get(o, "areas"))) {
+		printf("%-9s", "areas");
+		json_array_foreach(areas, i, v)
+			printf("%s%s", i == 0 ? " " : ", ",
+			    json_string_value(v) != NULL ?
+			    json_string_value(v) : "?");
+		printf("\n");
+	}
+	if (json_is_string(v = json_object_get(o, "text_bn")))
+		printf("%-9s %s\n", "text bn", json_string_value(v));
+	if (json_is_string(v = json_object_get(o, "text_en")))
+		printf("%-9s %s\n", "text en", json_string_value(v));
+	printf("%-9s ", "totals");
+	alert_totals_print(stdout, json_object_get(o, "totals"));
+	unions = json_object_get(o, "unions");
+	if (json_array_size(unions) > 0) {
+		printf("\n");
+		alert_unions_print(unions);
+	}
+	return SK_EXIT_OK;
+}
+
+/* --- wait -------------------------------------------------------------- */
+
+static void
+alert_sigint(int sig)
+{
+	alert_stop = 1;
+}
+
+static int
+alert_settled(json_t *o)
+{
+	const char	*st = al_str(o, "status", "");
+
+	return json_is_true(json_object_get(o, "settled")) ||
+	    strcmp(st, "cancelled") == 0 || strcmp(st, "expired") == 0;
+}
+
+static int
+alert_cols_tty(void)
+{
+	struct winsize	 ws;
+
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20)
+		return ws.ws_col;
+	return 80;
+}
+
+/* Messages per second over the last AW_RATE_SPAN seconds. */
+static double
+alert_wait_rate(struct alert_wait *w, double now, long long done)
+{
+	size_t	 i;
+
+	if (w->ns == AW_SAMPLES) {
+		memmove(w->st, w->st + 1, sizeof(w->st[0]) * (AW_SAMPLES - 1));
+		memmove(w->sd, w->sd + 1, sizeof(w->sd[0]) * (AW_SAMPLES - 1));
+		w->ns--;
+	}
+	w->st[w->ns] = now;
+	w->sd[w->ns] = done;
+	w->ns++;
+	for (i = 0; i + 1 < w->ns; i++)
+		if (now - w->st[i] <= AW_RATE_SPAN)
+			break;
+	if (i + 1 >= w->ns || now - w->st[i] <= 0)
+		return 0;
+	return (done - w->sd[i]) / (now - w->st[i]);
+}
+
+static void
+alert_wait_clear(struct alert_wait *w)
+{
+	if (w->drawn)
+		fprintf(stderr, "\r\033[K");
+	w->drawn = 0;
+}
+
+static void
+alert_wait_draw(struct alert_wait *w, double now)
+{
+	static const char	 bar[AW_BAR_MAX + 1] =
+	    "########################################";
+	json_t			*t = json_object_get(w->last, "totals");
+	const char		*st;
+	long long		 msgs, done;
+	double			 rate;
+	char			 line[512];
+	int			 pct, width, bw, n;
+
+	msgs = al_int(t, "messages");
+	done = al_done(t);
+	rate = alert_wait_rate(w, now, done);
+	pct = msgs > 0 ? (int)(done * 100 / msgs) : 100;
+	if (pct > 100)
+		pct = 100;
+	if (w->tty) {
+		/*
+		 * The bar gets what the terminal leaves beside the counts at
+		 * their widest (each at most msgs), so it does not jitter.
+		 */
+		st = al_str(w->last, "status", "?");
+		if (strcmp(st, "sending") == 0)
+			st = "";
+		width = alert_cols_tty() - 1;
+		n = snprintf(line, sizeof(line), "%s%s", st, *st != '\0' ?
+		    " " : "");
+		bw = width - n - 3 - snprintf(NULL, 0, "%3d%%  %5d msg/s  "
+		    "delivered %lld  submitted %lld  failed %lld  queued %lld",
+		    100, 0, msgs, msgs, msgs, msgs);
+		if (bw > AW_BAR_MAX)
+			bw = AW_BAR_MAX;
+		if (bw >= AW_BAR_MIN)
+			n += snprintf(line + n, sizeof(line) - n, "[%-*.*s] ",
+			    bw, pct * bw / 100, bar);
+		snprintf(line + n, sizeof(line) - n, "%3d%%  %.0f msg/s  "
+		    "delivered %lld  submitted %lld  failed %lld  queued %lld",
+		    pct, rate, al_int(t, "delivered"), al_int(t, "submitted"),
+		    al_int(t, "failed"), al_int(t, "queued"));
+		fprintf(stderr, "\r%.*s\033[K", width, line);
+		w->drawn = 1;
+	} else if (now - w->last_line >= AW_LINE_EVERY) {
+		w->last_line = now;
+		fprintf(stderr, "alert %lld %s: %d%% (%lld of %lld), %lld "
+		    "delivered, %lld submitted, %lld failed, %lld queued, "
+		    "%.0f msg/s\n", w->id, al_str(w->last, "status", "?"),
+		    pct, done, msgs, al_int(t, "delivered"),
+		    al_int(t, "submitted"), al_int(t, "failed"),
+		    al_int(t, "queued"), rate);
+	}
+	fflush(stderr);
+}
+
+static void
+alert_wait_down(struct alert_wait *w, struct alert_answer *a, double now)
+{
+	char	 line[1280];
+
+	if (a->status == 0)
+		snprintf(line, sizeof(line), "no answer for %.0f s, retrying "
+		    "for up to %.0f s: %s", now - w->down_since, AW_DOWN_MAX,
+		    a->err);
+	else
+		snprintf(line, sizeof(line), "sanketd answers %d (for %.0f s), "
+		    "retrying for up to %.0f s", a->status,
+		    now - w->down_since, AW_DOWN_MAX);
+	if (w->tty) {
+		fprintf(stderr, "\r%.*s\033[K", alert_cols_tty() - 1, line);
+		w->drawn = 1;
+	} else if (w->down_since == now) {
+		fprintf(stderr, "sanket: %s\n", line);
+	}
+	fflush(stderr);
+}
+
+/* The wait failed: report with what is known of the alert.  Returns 1. */
+static int
+alert_wait_fail(struct alert_wait *w, struct alert_answer *a)
+{
+	json_t		*o, *err;
+	char		 msg[64];
+
+	alert_wait_clear(w);
+	if (!w->answered)
+		return alert_answer_fail(w->ctx, a, "alert");
+	if (w->ctx->json && w->last != NULL) {
+		o = json_copy(w->last);
+		if (a->status == 0)
+			err = json_pack("{s:s, s:s}", "code", "E_CONNECT",
+			    "message", a->err);
+		else if (json_is_object(json_object_get(a->json, "error")))
+			err = json_incref(json_object_get(a->json, "error"));
+		else {
+			snprintf(msg, sizeof(msg), "HTTP status %d",
+			    a->status);
+			err = json_pack("{s:s, s:s}", "code", "E_HTTP",
+			    "message", msg);
+		}
+		json_object_set_new(o, "error", err);
+		sk_json_print(o);
+		json_decref(o);
+		return SK_EXIT_FAIL;
+	}
+	alert_answer_fail(w->ctx, a, "alert");
+	fprintf(stderr, "sanket: stopped following alert %lld, which goes "
+	    "on: `sanket alert status %lld` shows it\n", w->id, w->id);
+	return SK_EXIT_FAIL;
+}
+
+/*
+ * Follow alert id until it settles.  first: what is already known of it
+ * (the POST answer), or NULL.  full: print the whole status at the end,
+ * not one totals line.
+ */
+static int
+alert_wait(struct sk_ctx *ctx, long long id, json_t *first, int full)
+{
+	struct alert_wait	 w;
+	struct alert_answer	 a;
+	struct sigaction	 sa, old;
+	struct timespec		 ts;
+	double			 t;
+	int			 rc;
+
+	memset(&w, 0, sizeof(w));
+	w.ctx = ctx;
+	w.id = id;
+	snprintf(w.path, sizeof(w.path), "/api/v1/alerts/%lld", id);
+	w.tty = isatty(STDERR_FILENO);
+	w.last_line = sk_now();
+	if (first != NULL) {
+		w.last = json_incref(first);
+		w.answered = 1;
+	}
+
+	alert_stop = 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = alert_sigint;
+	sa.sa_flags = SA_RESETHAND;	/* no SA_RESTART: sleeps end early */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old);
+
+	for (;;) {
+		t = sk_now();
+		if (alert_request(ctx, CLIENT_GET, w.path, NULL, &a) == 0) {
+			if (w.last != NULL)
+				json_decref(w.last);
+			w.last = a.json;
+			a.json = NULL;
+			w.answered = 1;
+			w.down_since = 0;
+			alert_wait_draw(&w, t);
+			if (alert_settled(w.last))
+				break;
+		} else if (w.answered && !a.reported &&
+		    (a.status == 0 || a.status == 503)) {
+			if (w.down_since == 0)
+				w.down_since = t;
+			if (t - w.down_since >= AW_DOWN_MAX) {
+				rc = alert_wait_fail(&w, &a);
+				goto out;
+			}
+			alert_wait_down(&w, &a, t);
+		} else {
+			rc = alert_wait_fail(&w, &a);
+			goto out;
+		}
+		alert_answer_clear(&a);
+		if (alert_stop)
+			break;
+		if ((t = t + AW_POLL - sk_now()) > 0) {
+			ts.tv_sec = (time_t)t;
+			ts.tv_nsec = (long)((t - ts.tv_sec) * 1e9);
+			nanosleep(&ts, NULL);	/* EINTR: alert_stop is set */
+		}
+		if (alert_stop)
+			break;
+	}
+	alert_wait_clear(&w);
+	if (alert_stop)
+		fprintf(stderr, "sanket: stopped waiting; alert %lld goes on "
+		    "(`sanket alert status %lld --wait` follows it again)\n",
+		    id, id);
+	if (ctx->json)
+		sk_json_print(w.last);
+	else if (full)
+		alert_status_print(ctx, w.last, NULL);
+	else if (json_is_object(json_object_get(w.last, "totals"))) {
+		printf("alert %lld %s: ", id, al_str(w.last, "status", "?"));
+		alert_totals_print(stdout, json_object_get(w.last, "totals"));
+	}
+	if (alert_stop)
+		rc = SK_EXIT_OK;
+	else
+		rc = al_total(w.last, "failed") > 0 ? SK_EXIT_FAIL :
+		    SK_EXIT_OK;
+out:
+	alert_answer_clear(&a);
+	sigaction(SIGINT, &old, NULL);
+	if (w.last != NULL)
+		json_decref(w.last);
+	return rc;
+}
+
+/* --- the verbs --------------------------------------------------------- */
+
+static int
+alert_send(struct sk_ctx *ctx, const struct cmd_entry *entry,
+    const struct alert_args *args)
+{
+	struct alert_answer	 a;
+	json_t			*body;
+	long long		 id;
+	int			 rc;
+
+	if ((body = alert_send_body(ctx, entry, args, &rc)) == NULL)
+		return rc;
+	if (alert_request(ctx, CLIENT_POST, "/api/v1/alerts", body, &a) ==
+	    -1) {
+		rc = alert_answer_fail(ctx, &a, "alert send");
+		goto out;
+	}
+	if ((id = al_int(a.json, "id")) <= 0) {
+		rc = sk_fail(ctx, "E_PROTOCOL", "alert send: the answer holds "
+		    "no alert id");
+		goto out;
+	}
+	if (!ctx->json)
+		alert_send_print(a.json);
+	if (args->wait)
+		rc = alert_wait(ctx, id, a.json, 0);
+	else {
+		if (ctx->json)
+			sk_json_print(a.json);
+		rc = SK_EXIT_OK;
+	}
+out:
+	alert_answer_clear(&a);
+	json_decref(body);
+	return rc;
+}
+
+static int
+alert_cancel_print(struct sk_ctx *ctx, json_t *o, void *arg)
+{
+	long long	 n = al_int(o, "stopped");
+
+	printf("alert %lld %s: %lld message%s stopped\n", al_int(o, "id"),
+	    al_str(o, "status", "cancelled"), n, al_s(n));
+	return SK_EXIT_OK;
+}
+
+static int
+alert_list_print(struct sk_ctx *ctx, json_t *o, void *arg)
+{
+	static const char *const head[] = {
+	    "id", "kind", "status", "created", "messages", "delivered",
+	    "failed"
+	};
+	json_t		*list, *al;
+	char		**cell, t[32];
+	size_t		 i, c, k = 0;
+
+	if (!json_is_array(list = json_object_get(o, "alerts")))
+		return sk_fail(ctx, "E_PROTOCOL", "alert list: the answer "
+		    "holds no \"alerts\" list");
+	if (json_array_size(list) == 0) {
+		printf("no alerts\n");
+		return SK_EXIT_OK;
+	}
+	cell = xcalloc((json_array_size(list) + 1) * nitems(head),
+	    sizeof(*cell));
+	for (c = 0; c < nitems(head); c++)
+		cell[k++] = xstrdup(head[c]);
+	json_array_foreach(list, i, al) {
+		xasprintf(&cell[k++], "%lld", al_int(al, "id"));
+		cell[k++] = xstrdup(al_str(al, "kind", "-"));
+		cell[k++] = xstrdup(al_str(al, "status", "-"));
+		al_time(json_object_get(al, "created_at"), "%Y-%m-%d %H:%M",
+		    t, sizeof(t));
+		cell[k++] = xstrdup(t);
+		for (c = 4; c < nitems(head); c++)
+			xasprintf(&cell[k++], "%lld", al_total(al, head[c]));
+	}
+	al_table(cell, json_array_size(list) + 1, "rlllrrr");
+	free(cell);
+	return SK_EXIT_OK;
+}
+
+static int
+cmd_alert_exec(struct sk_ctx *ctx, const struct cmd_entry *entry, int argc,
+    char **argv)
+{
+	struct alert_args	 a;
+	const char		*verb;
+	char			 path[64];
+	long long		 id = 0, n;
+	int			 ch, rc, nops;
+
+	memset(&a, 0, sizeof(a));
+	while ((ch = sk_getopt(ctx, entry, argc, argv, "", cmd_alert_opts))
+	    != -1) {
+		if (ch >= OPT_SEND && ch < OPT_SEND + AO_N) {
+			a.v[ch - OPT_SEND] = optarg;
+			if (a.send_opt == NULL)
+				a.send_opt = cmd_alert_opts[ch - OPT_SEND].name;
+			continue;
+		}
+		switch (ch) {
+		case OPT_AREA:
+			a.areas = xreallocarray(a.areas, a.nareas + 1,
+			    sizeof(*a.areas));
+			a.areas[a.nareas++] = optarg;
+			if (a.send_opt == NULL)
+				a.send_opt = "area";
+			break;
+		case OPT_WAIT:
+			a.wait = 1;
+			break;
+		case OPT_LIMIT:
+			a.limit = optarg;
+			break;
+		case 'h':
+			rc = SK_EXIT_OK;
+			goto out;
+		default:
+			rc = SK_EXIT_USAGE;
+			goto out;
+		}
+	}
+	if (optind >= argc) {
+		rc = sk_usage(ctx, entry, "alert: send, status, cancel or "
+		    "list?");
+		goto out;
+	}
+	verb = argv[optind];
+	nops = argc - optind - 1;
+
+	if (strcmp(verb, "send") == 0) {
+		if (nops != 0)
+			rc = sk_usage(ctx, entry, "alert send: unexpected "
+			    "argument %s (quote texts with spaces)",
+			    argv[optind + 1]);
+		else if (a.limit != NULL)
+			rc = sk_usage(ctx, entry, "--limit is for alert list");
+		else
+			rc = alert_send(ctx, entry, &a);
+		goto out;
+	}
+	if (strcmp(verb, "list") == 0) {
+		n = 20;
+		if (nops != 0 || a.send_opt != NULL || a.wait)
+			rc = sk_usage(ctx, entry, "alert list takes only "
+			    "--limit N");
+		else if (a.limit != NULL && ((n = al_id(a.limit)) == -1 ||
+		    n > AL_MAX_LIMIT))
+			rc = sk_usage(ctx, entry, "--limit: \"%s\" is not a "
+			    "number in 1..%d", a.limit, AL_MAX_LIMIT);
+		else {
+			snprintf(path, sizeof(path),
+			    "/api/v1/alerts?limit=%lld", n);
+			rc = sk_call(ctx, CLIENT_GET, path, NULL, NULL, 0,
+			    "alert list", alert_list_print, NULL);
+		}
+		goto out;
+	}
+	if (strcmp(verb, "status") != 0 && strcmp(verb, "cancel") != 0) {
+		rc = sk_usage(ctx, entry, "alert: unknown verb %s", verb);
+		goto out;
+	}
+
+	/* status ID [--wait], cancel ID */
+	if (nops != 1 || (id = al_id(argv[optind + 1])) == -1) {
+		rc = sk_usage(ctx, entry, "alert %s takes one alert ID (a "
+		    "number)", verb);
+		goto out;
+	}
+	if (a.send_opt != NULL || a.limit != NULL) {
+		rc = sk_usage(ctx, entry, "--%s is not an option of alert %s",
+		    a.send_opt != NULL ? a.send_opt : "limit", verb);
+		goto out;
+	}
+	if (strcmp(verb, "cancel") == 0) {
+		if (a.wait) {
+			rc = sk_usage(ctx, entry, "--wait is not an option of "
+			    "alert cancel");
+			goto out;
+		}
+		snprintf(path, sizeof(path), "/api/v1/alerts/%lld/cancel", id);
+		rc = sk_call(ctx, CLIENT_POST, path, NULL, NULL, 0,
+		    "alert cancel", alert_cancel_print, NULL);
+		goto out;
+	}
+	if (a.wait)
+		rc = alert_wait(ctx, id, NULL, 1);
+	else {
+		snprintf(path, sizeof(path), "/api/v1/alerts/%lld", id);
+		rc = sk_call(ctx, CLIENT_GET, path, NULL, NULL, 0,
+		    "alert status", alert_status_print, NULL);
+	}
+out:
+	free(a.areas);
+	return rc;
+}

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# sms-crash.sh: kill -9 of sanketd mid-broadcast, then a restart on the
+# same configuration and database.  At [kannel] rate 400/s, window 16, a
+# warning to 2000 people is killed after about 400 have gone out.  The
+# rows left in "submitting" (at most the window) are exactly the possible
+# duplicates: the restarted daemon requeues them and exports their number
+# as sanket_sms_possible_duplicates.  In the end every recipient got the
+# warning, duplicates at fakesmsc <= that metric <= window, and every
+# message is delivered (the DLRs of the killed daemon's last submissions
+# come back through smsbox's http-request-retry).
+set -u
+. "$top_srcdir/tests/lib/common.sh"
+
+[ -x "$top_builddir/sanketd" ] || skip_all "sanketd not built"
+sk_have_kannel || skip_all "Kannel not installed (scripts/deps.sh)"
+command -v jq >/dev/null || skip_all "jq not installed"
+command -v sqlite3 >/dev/null || skip_all "sqlite3 not installed"
+command -v "$SK_PYTHON" >/dev/null || skip_all "python3 not installed"
+sk_tmpdir
+
+RATE=400
+WINDOW=16
+N=2000
+T='Crash test: cyclone signal 9, move to the shelter.'
+
+require "Kannel starts" sk_start_kannel
+sk_conf_set kannel rate "$RATE"
+sk_conf_set kannel window "$WINDOW"
+require "sanketd starts (rate $RATE/s, window $WINDOW)" sk_start_sanketd
+require "admin token" sk_admin_token
+sk_req POST /api/v1/areas --data-binary @"$top_srcdir/etc/sample/areas.csv"
+require "sample areas imported" test "$CODE" = 200
+sk_gen_recipients "$N" 31 20224910 20224920 20224930 20224940 >"$SK_TMP/recipients.csv"
+sk_req POST /api/v1/recipients --data-binary @"$SK_TMP/recipients.csv"
+is "$CODE:$(sk_jq .created)" "200:$N" "$N recipients imported"
+
+sk_req POST /api/v1/alerts -d "{\"kind\":\"warning\",\"areas\":[\"202249\"],\"text_en\":\"$T\"}"
+is "$CODE:$(sk_jq .messages)" "201:$N" "warning to $N recipients"
+ID=$(sk_jq .id)
+require "the broadcast is under way" sk_wait_until 20 "$SK_SANKETD_PID" -- \
+    sk_fake_count_at_least 400
+
+kill -KILL "$SK_SANKETD_PID"
+ok "kill -9 sanketd" sk_wait_exit "$SK_SANKETD_PID" 5
+wait "$SK_SANKETD_PID" 2>/dev/null
+at_kill=$(sk_fake_count)
+inflight=$(sk_db "SELECT count(*) FROM messages WHERE alert_id = $ID AND state = 1")
+queued=$(sk_db "SELECT count(*) FROM messages WHERE alert_id = $ID AND state = 0")
+diag "at the kill: fakesmsc $at_kill, submitting $inflight, queued $queued"
+ok "rows left in submitting: $inflight <= window $WINDOW" test "$inflight" -le "$WINDOW"
+ok "and the broadcast was not finished ($queued queued)" test "$queued" -gt 0
+
+require "sanketd restarts on the same config and database" sk_restart_sanketd
+ok "the log says in-flight messages are sent again" \
+    grep -q 'in flight at the last stop.*possible duplicates' "$SK_TMP/sanketd.log"
+dups_metric=$(sk_metric sanket_sms_possible_duplicates)
+is "$dups_metric" "$inflight" "sanket_sms_possible_duplicates = the submitting rows"
+
+if sk_wait_until 40 "$SK_SANKETD_PID" -- sk_alert_settled "$ID"; then
+	ok "the alert settles after the restart" true
+else
+	ok "the alert settles after the restart" false
+fi
+ok "every message delivered (DLR 1), none lost" sk_wait_until 20 "" -- \
+    sk_alert_total_is "$ID" delivered "$N"
+sk_req GET "/api/v1/alerts/$ID"
+is "$(sk_jq '[.totals.failed, .totals.cancelled, .totals.queued, .totals.submitting] | join(" ")')" \
+    "0 0 0 0" "nothing failed, cancelled, queued or in flight"
+ok "fakesmsc printed at least $N" sk_wait_until 10 "" -- sk_fake_count_at_least "$N"
+sk_fake_msgs >"$SK_TMP/got"
+sk_db "SELECT msisdn FROM recipients ORDER BY msisdn" >"$SK_TMP/want.nums"
+cut -f1 "$SK_TMP/got" | sort -u >"$SK_TMP/got.nums"
+is "$(comm -3 "$SK_TMP/want.nums" "$SK_TMP/got.nums" | wc -l)" 0 \
+    "every recipient received the warning (and nobody else)"
+is "$(awk -F'\t' -v t="$T" '$2 != t' "$SK_TMP/got" | wc -l)" 0 "every text exact"
+total=$(wc -l <"$SK_TMP/got")
+dups=$((total - $(wc -l <"$SK_TMP/got.nums")))
+diag "fakesmsc: $total messages, $dups duplicates"
+ok "duplicates $dups <= window $WINDOW" test "$dups" -le "$WINDOW"
+ok "duplicates $dups <= sanket_sms_possible_duplicates $dups_metric" test "$dups" -le "$dups_metric"
+is "$(sk_metric sanket_sms_possible_duplicates)" "$dups_metric" "the metric stays after the resend"
+ok "nothing more arrives for 2 s" \
+    eval "! sk_wait_until 2 '' -- sk_fake_count_at_least $((total + 1))"
+
+ok "sanketd still runs" sk_alive "$SK_SANKETD_PID"
+done_testing
