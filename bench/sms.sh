@@ -16,7 +16,7 @@ window=${2:-32}
 srcdir=$(cd "$(dirname "$0")/.." && pwd)
 builddir=${3:-$srcdir/build/release}
 bash "$srcdir/scripts/deps.sh" >&2
-command -v ab >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y apache2-utils >&2
+command -v wrk >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y wrk >&2
 bash "$srcdir/scripts/build.sh" "$builddir" >&2
 make -C "$builddir" tests/freeport >&2
 
@@ -38,6 +38,9 @@ bash "$srcdir/scripts/gen-recipients.sh" "$n" 7 >"$SK_TMP/r.csv"
 text='ঘূর্ণিঝড় সতর্কতা: ১০ নম্বর মহাবিপদ সংকেত। এখনই আশ্রয়কেন্দ্রে যান।'
 got() { grep -c 'Got message' "$SK_FAKESMSC_LOG" 2>/dev/null || true; }
 now() { date +%s.%N; }
+# CPU seconds used so far by bearerbox + smsbox, and by sanketd.
+kcpu() { cat "/proc/$SK_BEARERBOX_PID/stat" "/proc/$SK_SMSBOX_PID/stat" | awk '{ s += $14 + $15 } END { print s / 100 }'; }
+scpu() { awk '{ print ($14 + $15) / 100 }' "/proc/$SK_SANKETD_PID/stat"; }
 # wait_for COUNT: until fakesmsc has COUNT messages (at most 300 s).
 wait_for() {
 	local end=$(($(date +%s) + 300))
@@ -47,34 +50,84 @@ wait_for() {
 	done
 }
 
-# --- anchor: ab -> smsbox sendsms ---------------------------------------------
-enc() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"; }
+# --- anchor: wrk -> smsbox sendsms ----------------------------------------------
+# The same traffic sanket sends: one request per recipient (the same numbers,
+# normalised as sanket does), the same text and coding, and a dlr-url of the
+# same shape per message (query m, a, t, h, s=%d) pointing at a no-op
+# endpoint, over WINDOW keep-alive connections.
 user=$(sed -n 's/^username *= *//p' "$SANKET_CONF" | head -n 1)
 pass=$(sed -n 's/^password *= *//p' "$SANKET_CONF" | head -n 1)
-dlr="http://127.0.0.1:$SK_CB_PORT/healthz?s=%d"
-url="http://127.0.0.1:$SK_SENDSMS_PORT/cgi-bin/sendsms?username=$user&password=$(enc "$pass")&from=16000&to=8801711000001&text=$(enc "$text")&coding=2&charset=UTF-8&priority=3&dlr-mask=31&dlr-url=$(enc "$dlr")"
+sqlite3 "$SK_TMP/sanket.db" "SELECT substr(msisdn, 2) FROM recipients" >"$SK_TMP/to.txt"
+python3 - "$SK_TMP/to.txt" "$SK_TMP/paths.txt" "$user" "$pass" "$text" "$SK_CB_PORT" <<'PY'
+import sys, time, secrets, urllib.parse as up
+numbers, out, user, pw, text, port = sys.argv[1:7]
+t = int(time.time())
+with open(numbers) as f, open(out, "w") as o:
+    for i, to in enumerate(x.strip() for x in f):
+        dlr = "http://127.0.0.1:%s/healthz?m=%d&a=1&t=%d&h=%s&s=%%d" % (port, i + 1, t, secrets.token_hex(16))
+        q = up.urlencode({"username": user, "password": pw, "from": "16000", "to": to, "text": text,
+            "charset": "UTF-8", "coding": "2", "priority": "3", "dlr-mask": "31", "dlr-url": dlr},
+            quote_via=up.quote)
+        o.write("/cgi-bin/sendsms?" + q + "\n")
+PY
+cat >"$SK_TMP/anchor.lua" <<'LUA'
+local paths, share, done = {}, 0, 0
+local threads = {}
+function setup(thread)
+	thread:set("id", #threads)
+	table.insert(threads, thread)
+end
+function init(args)
+	local all = {}
+	for line in io.lines(args[1]) do all[#all + 1] = line end
+	-- thread i takes every nth path
+	for i = id + 1, #all, tonumber(args[2]) do paths[#paths + 1] = all[i] end
+	share = #paths
+	n = 0
+end
+request = function()
+	n = n + 1
+	if n > share then n = share end
+	return wrk.format("GET", paths[n])
+end
+response = function(status)
+	done = done + 1
+	if done >= share then wrk.thread:stop() end
+end
+LUA
 base=$(got)
+k0=$(kcpu); s0=$(scpu)
 t0=$(now)
-ab -q -k -c "$window" -n "$n" "$url" >"$SK_TMP/ab.out" 2>&1
+# wrk waits out its -d even after every thread stopped: stop it ourselves.
+wrk -t 2 -c "$window" -d 300s -s "$SK_TMP/anchor.lua" \
+    "http://127.0.0.1:$SK_SENDSMS_PORT/" -- "$SK_TMP/paths.txt" 2 >"$SK_TMP/wrk.out" 2>&1 &
+wrkpid=$!
 wait_for $((base + n))
+kill -INT "$wrkpid" 2>/dev/null || true
+wait "$wrkpid" 2>/dev/null || true
 t_raw=$(echo "$(now) - $t0" | bc -l)
-grep -q "Non-2xx responses" "$SK_TMP/ab.out" && { echo "ab saw errors:" >&2; cat "$SK_TMP/ab.out" >&2; exit 1; }
+k_raw=$(echo "$(kcpu) - $k0" | bc -l); s_raw=$(echo "$(scpu) - $s0" | bc -l)
+grep -q "Non-2xx" "$SK_TMP/wrk.out" && { echo "wrk saw errors:" >&2; cat "$SK_TMP/wrk.out" >&2; exit 1; }
 
 # --- sanket: one alert to N recipients ---------------------------------------------
 base=$(got)
+k0=$(kcpu); s0=$(scpu)
 body=$(printf '{"kind":"warning","areas":["10","20","40"],"text_bn":"%s","text_en":"%s"}' "$text" "$text")
 t0=$(now)
 curl -fsS -H "Authorization: Bearer $SANKET_TOKEN" -d "$body" "$SANKET_URL/api/v1/alerts" >"$SK_TMP/alert.json"
 wait_for $((base + n))
 t_sanket=$(echo "$(now) - $t0" | bc -l)
+k_sanket=$(echo "$(kcpu) - $k0" | bc -l); s_sanket=$(echo "$(scpu) - $s0" | bc -l)
 
 printf 'bench/sms: %d messages, window %d, Bangla (UCS-2, 1 part), DLR mask 31\n' "$n" "$window"
-printf '  anchor  ab -k -c %d -> smsbox -> fakesmsc  %7.2f s  %7.0f msg/s\n' \
+printf '  anchor  wrk -c %d -> smsbox -> fakesmsc  %7.2f s  %7.0f msg/s\n' \
     "$window" "$t_raw" "$(echo "$n / $t_raw" | bc -l)"
 printf '  sanket  alert -> dispatch -> fakesmsc   %7.2f s  %7.0f msg/s\n' \
     "$t_sanket" "$(echo "$n / $t_sanket" | bc -l)"
 printf '  ratio sanket / raw: %.2f (target >= 0.90)\n' \
     "$(echo "$t_raw / $t_sanket" | bc -l)"
+printf '  CPU seconds (Kannel / sanketd): raw %.2f / %.2f, sanket %.2f / %.2f\n' \
+    "$k_raw" "$s_raw" "$k_sanket" "$s_sanket"
 [ -z "${SK_BENCH_METRICS:-}" ] || curl -s "$SANKET_URL/metrics" | grep -E 'dlr|healthz|sms_total' >&2
 printf '  sanketd CPU: %.2f s user+system\n' \
     "$(awk '{ print ($14 + $15) / 100 }' "/proc/$SK_SANKETD_PID/stat")"

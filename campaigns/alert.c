@@ -128,8 +128,8 @@ camp_alert_parse(json_t *j, int max_parts, int64_t now, struct alert_req *r,
     int *status, const char **code, char *msg, size_t msglen)
 {
 	json_t		*areas = NULL, *channels = NULL, *tbn = NULL, *ten = NULL;
-	json_t		*starts = NULL, *expires = NULL, *v;
-	json_int_t	 prio = -1, confirm = 0;
+	json_t		*starts = NULL, *expires = NULL, *prio = NULL, *v;
+	json_int_t	 confirm = 0;
 	struct sms_len	 l;
 	const char	*kind, *ch;
 	size_t		 i;
@@ -137,7 +137,7 @@ camp_alert_parse(json_t *j, int max_parts, int64_t now, struct alert_req *r,
 	memset(r, 0, sizeof(*r));
 	*status = 400;
 	*code = "E_BAD_REQUEST";
-	if (json_unpack(j, "{s:s,s?I,s:o,s?o,s?o,s?o,s?I,s?o,s?o!}",
+	if (json_unpack(j, "{s:s,s?o,s:o,s?o,s?o,s?o,s?I,s?o,s?o!}",
 	    "kind", &kind, "priority", &prio, "areas", &areas,
 	    "text_bn", &tbn, "text_en", &ten, "channels", &channels,
 	    "confirm_within", &confirm, "starts_at", &starts,
@@ -155,12 +155,19 @@ camp_alert_parse(json_t *j, int max_parts, int64_t now, struct alert_req *r,
 		return -1;
 	}
 	r->kind = kind;
-	if (prio != -1 && (prio < 0 || prio > 3)) {
+	if (prio != NULL && !json_is_integer(prio)) {
+		*code = "E_BAD_JSON";
+		snprintf(msg, msglen, "priority must be an integer 0-3");
+		return -1;
+	}
+	if (prio != NULL && (json_integer_value(prio) < 0 ||
+	    json_integer_value(prio) > 3)) {
 		snprintf(msg, msglen, "priority must be 0-3");
 		return -1;
 	}
-	r->priority = prio != -1 ? (int)prio : strcmp(kind, "warning") == 0 ?
-	    3 : strcmp(kind, "relief_notice") == 0 ? 2 : 0;
+	r->priority = prio != NULL ? (int)json_integer_value(prio) :
+	    strcmp(kind, "warning") == 0 ? 3 :
+	    strcmp(kind, "relief_notice") == 0 ? 2 : 0;
 	if (!json_is_array(areas) || json_array_size(areas) == 0 ||
 	    json_array_size(areas) > ALERT_MAX_AREAS) {
 		snprintf(msg, msglen, "areas must be a list of 1-%d area codes",

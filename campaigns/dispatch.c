@@ -17,9 +17,10 @@
  *	       refused: requeued, no attempt    +--- DLR 1 before 202 -+
  *	       counted, dispatcher pauses
  *
- * Crash safety: a claim (QUEUED -> SUBMITTING) is committed before the
- * sendsms request goes out, and a window slot is freed only after the
- * request's outcome is committed.  So after kill -9 the SUBMITTING rows are
+ * Crash safety: a claim (QUEUED -> SUBMITTING) is made in the group-commit
+ * batch and the sendsms request goes out only once that batch has
+ * committed; a window slot is freed only after the request's outcome is
+ * committed.  So after kill -9 the SUBMITTING rows are
  * exactly the requests that may or may not have reached Kannel: at most
  * `window` of them.  dispatch_new() requeues them (at-least-once for
  * life-safety traffic) and counts them in sanket_sms_possible_duplicates.
@@ -74,9 +75,7 @@ struct dispatch {
 	int		 scheduled;
 	double		 tokens;
 	int64_t		 refill_ms;
-	int		 inflight;	/* slots taken, incl. awaiting commit */
-	int		 to_release;	/* outcomes waiting for their commit */
-	int		 release_armed;
+	int		 inflight;	/* claimed, not yet answered */
 	int64_t		 paused_until;
 	int		 down_ms;
 	int		 stopping;
@@ -126,26 +125,16 @@ disp_exec(struct dispatch *d, const char *sql, int64_t a, int64_t b,
 	return sqlite3_changes(store_db(s));
 }
 
-/* Outcomes are committed in batches; slots come back after the commit. */
-static void
-disp_release_cb(void *arg)
-{
-	struct dispatch	*d = arg;
-
-	d->inflight -= d->to_release;
-	d->to_release = 0;
-	d->release_armed = 0;
-	disp_schedule(d, 0);
-}
-
+/*
+ * A slot comes back when Kannel answers; the outcome commits with the
+ * current batch.  Claims are gathered for a millisecond so that one
+ * claim transaction serves several freed slots.
+ */
 static void
 disp_release(struct dispatch *d)
 {
-	d->to_release++;
-	if (!d->release_armed) {
-		d->release_armed = 1;
-		store_batch_after(d->gw->store, disp_release_cb, d);
-	}
+	d->inflight--;
+	disp_schedule(d, 1);
 }
 
 static void
@@ -153,8 +142,9 @@ disp_done_cb(void *arg, enum kannel_result r, int status, const char *reason)
 {
 	static const char ok[] = "UPDATE messages SET state = 2,"
 	    " submitted_at = ?2 WHERE id = ?1 AND state = 1";
+	/* Refused by Kannel: no part was sent (parts counts what was). */
 	static const char fail[] = "UPDATE messages SET state = 4,"
-	    " done_at = ?2, reason = ?4 WHERE id = ?1 AND state = 1";
+	    " done_at = ?2, reason = ?4, parts = 0 WHERE id = ?1 AND state = 1";
 	static const char retry[] = "UPDATE messages SET state = 0,"
 	    " next_at = ?2, reason = ?4 WHERE id = ?1 AND state = 1";
 	static const char down[] = "UPDATE messages SET state = 0,"
@@ -226,7 +216,50 @@ disp_done_cb(void *arg, enum kannel_result r, int status, const char *reason)
 	disp_release(d);
 }
 
-/* Take up to want due messages of one priority; send them. */
+/* Messages claimed together, sent together. */
+struct claim {
+	struct dispatch	*d;
+	struct inflight	**f;
+	int		 n;
+	int		 prio;
+	int64_t		 now;
+};
+
+static void
+disp_send_cb(void *arg)
+{
+	struct claim	*c = arg;
+	struct dispatch	*d = c->d;
+	struct kannel_sms sms;
+	struct sms_len	 l;
+	struct inflight	*f;
+	int		 i;
+
+	for (i = 0; i < c->n; i++) {
+		f = c->f[i];
+		sms_measure(f->text, &l);
+		f->dlr_url = kannel_dlr_url(d->gw->conf, f->id, f->attempt,
+		    c->now / 1000);
+		sms.to = f->msisdn;
+		sms.text = f->text;
+		sms.coding = l.coding;
+		sms.priority = c->prio;
+		sms.dlr_url = f->dlr_url;
+		if (d->stopping || kannel_submit(d->kannel, &sms, disp_done_cb,
+		    f) == -1)
+			/* Not sent after all: back to the queue. */
+			disp_done_cb(f, KANNEL_DOWN, 0, d->stopping ?
+			    "shutting down" : "no free connection");
+	}
+	free(c->f);
+	free(c);
+}
+
+/*
+ * Claim up to want due messages of one priority in one transaction and
+ * send them once it has committed, so a request never goes out for a
+ * claim that a crash could undo.
+ */
 static int
 disp_claim(struct dispatch *d, int prio, int want, int64_t now)
 {
@@ -237,18 +270,24 @@ disp_claim(struct dispatch *d, int prio, int want, int64_t now)
 	    " r.id = m.recipient_id ORDER BY m.next_at LIMIT ?3";
 	static const char take[] = "UPDATE messages SET state = 1,"
 	    " attempts = attempts + 1 WHERE id = ?1 AND state = 0";
+	/* An expired alert: all its queued messages at once. */
 	static const char expire[] = "UPDATE messages SET state = 6,"
-	    " done_at = ?2 WHERE id = ?1 AND state = 0";
+	    " done_at = ?2 WHERE alert_id = ?1 AND state = 0";
 	struct store	*s = d->gw->store;
-	struct inflight	**batch;
+	struct claim	*c;
 	struct inflight	*f;
-	struct kannel_sms sms;
-	struct sms_len	 l;
 	sqlite3_stmt	*st;
 	const char	*text, *lang;
-	int		 n = 0, i;
+	int64_t		*expired;
+	int		 nexp = 0, i;
 
-	batch = xcalloc(want, sizeof(*batch));
+	c = xcalloc(1, sizeof(*c));
+	c->d = d;
+	c->prio = prio;
+	c->now = now;
+	c->f = xcalloc(want, sizeof(*c->f));
+	expired = xcalloc(want, sizeof(*expired));
+	i = 0;
 	if (store_tx_begin(s) == -1)
 		goto out;
 	if ((st = store_prepare(s, due)) == NULL) {
@@ -258,13 +297,15 @@ disp_claim(struct dispatch *d, int prio, int want, int64_t now)
 	sqlite3_bind_int(st, 1, prio);
 	sqlite3_bind_int64(st, 2, now);
 	sqlite3_bind_int(st, 3, want);
-	while (n < want && sqlite3_step(st) == SQLITE_ROW) {
+	while (c->n < want && nexp < want && sqlite3_step(st) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
 
 		if (sqlite3_column_type(st, 7) != SQLITE_NULL &&
 		    sqlite3_column_int64(st, 7) * 1000 <= now) {
-			disp_exec(d, expire, id, now, 0, NULL);
-			d->n_expired++;
+			int64_t alert = sqlite3_column_int64(st, 1);
+
+			if (nexp == 0 || expired[nexp - 1] != alert)
+				expired[nexp++] = alert;
 			continue;
 		}
 		lang = (const char *)sqlite3_column_text(st, 3);
@@ -281,39 +322,43 @@ disp_claim(struct dispatch *d, int prio, int want, int64_t now)
 		    sizeof(f->msisdn));
 		f->attempt = sqlite3_column_int(st, 4) + 1;
 		f->text = xstrdup(text ? text : "");
-		batch[n++] = f;
+		c->f[c->n++] = f;
 	}
 	sqlite3_reset(st);
-	for (i = 0; i < n; i++)
-		disp_exec(d, take, batch[i]->id, 0, 0, NULL);
-	if (store_tx_commit(s) == -1) {
-		for (i = 0; i < n; i++) {
-			free(batch[i]->text);
-			free(batch[i]);
+	for (i = 0; i < nexp; i++) {
+		int n = disp_exec(d, expire, expired[i], now, 0, NULL);
+
+		if (n > 0) {
+			d->n_expired += n;
+			log_info("alert=%lld expired: %d messages not sent",
+			    (long long)expired[i], n);
 		}
-		n = 0;
+	}
+	for (i = 0; i < c->n; i++)
+		disp_exec(d, take, c->f[i]->id, 0, 0, NULL);
+	if (store_tx_commit(s) == -1) {
+		for (i = 0; i < c->n; i++) {
+			free(c->f[i]->text);
+			free(c->f[i]);
+		}
+		c->n = nexp = 0;
 		goto out;
 	}
-	/* Claims are durable: now hand them to Kannel. */
-	for (i = 0; i < n; i++) {
-		f = batch[i];
-		sms_measure(f->text, &l);
-		f->dlr_url = kannel_dlr_url(d->gw->conf, f->id, f->attempt,
-		    now / 1000);
-		sms.to = f->msisdn;
-		sms.text = f->text;
-		sms.coding = l.coding;
-		sms.priority = prio;
-		sms.dlr_url = f->dlr_url;
-		d->inflight++;
-		d->tokens -= 1;
-		if (kannel_submit(d->kannel, &sms, disp_done_cb, f) == -1)
-			/* No connection after all: back to the queue. */
-			disp_done_cb(f, KANNEL_DOWN, 0, "no free connection");
+	d->inflight += c->n;
+	d->tokens -= c->n;
+	i = c->n + nexp;
+	if (c->n > 0) {
+		disp_send_cb(c);
+		c = NULL;
 	}
 out:
-	free(batch);
-	return n;
+	if (c != NULL) {
+		free(c->f);
+		free(c);
+		i = nexp;
+	}
+	free(expired);
+	return i;
 }
 
 static void
@@ -342,9 +387,7 @@ disp_tick_cb(evutil_socket_t fd, short ev, void *arg)
 		disp_schedule(d, DISP_BACKPRESSURE_MS);
 		return;
 	}
-	want = cf->window - d->inflight;
-	if (want > kannel_free_slots(d->kannel))
-		want = kannel_free_slots(d->kannel);
+	want = kannel_free_slots(d->kannel);
 	if (want > (int)d->tokens)
 		want = (int)d->tokens;
 	if (want > DISP_BATCH)

@@ -26,10 +26,22 @@
 
 #define KANNEL_TIMEOUT	30	/* seconds per sendsms request */
 
+/*
+ * Each connection carries up to KANNEL_DEPTH requests: libevent sends a
+ * queued request the moment the previous answer arrives, so a connection
+ * never idles between requests (smsbox answers an idle keep-alive
+ * connection markedly slower than a busy one).
+ */
+#define KANNEL_DEPTH	2
+
 struct kannel_conn {
 	struct kannel			*k;
 	struct evhttp_connection	*evcon;
-	int				 busy;
+	int				 busy;		/* requests queued */
+};
+
+struct kannel_req {
+	struct kannel_conn		*c;
 	kannel_done_cb			 cb;
 	void				*arg;
 	int				 failed;
@@ -43,7 +55,8 @@ struct kannel {
 	char			*path;
 	struct kannel_conn	*conns;
 	int			 nconns;
-	int			 busy;
+	int			 busy;		/* requests in flight */
+	int			 max;		/* [kannel] window */
 };
 
 const char *
@@ -78,6 +91,7 @@ kannel_new(struct event_base *base, const struct conf *conf)
 	k->path = xstrdup(evhttp_uri_get_path(k->uri)[0] ?
 	    evhttp_uri_get_path(k->uri) : "/");
 	k->nconns = conf->window;
+	k->max = conf->window * KANNEL_DEPTH;
 	k->conns = xcalloc(k->nconns, sizeof(*k->conns));
 	for (i = 0; i < k->nconns; i++) {
 		k->conns[i].k = k;
@@ -111,35 +125,35 @@ kannel_free(struct kannel *k)
 int
 kannel_free_slots(const struct kannel *k)
 {
-	return k->nconns - k->busy;
+	return k->max - k->busy;
 }
 
 static void
 kannel_error_cb(enum evhttp_request_error error, void *arg)
 {
-	struct kannel_conn	*c = arg;
+	struct kannel_req	*q = arg;
 
-	c->failed = 1;
-	c->error = error;
+	q->failed = 1;
+	q->error = error;
 }
 
 static void
-kannel_done(struct kannel_conn *c, enum kannel_result r, int status,
+kannel_done(struct kannel_req *q, enum kannel_result r, int status,
     const char *reason)
 {
-	kannel_done_cb	 cb = c->cb;
-	void		*arg = c->arg;
+	kannel_done_cb	 cb = q->cb;
+	void		*arg = q->arg;
 
-	c->busy = 0;
-	c->cb = NULL;
-	c->k->busy--;
+	q->c->busy--;
+	q->c->k->busy--;
+	free(q);
 	cb(arg, r, status, reason);
 }
 
 static void
 kannel_response_cb(struct evhttp_request *req, void *arg)
 {
-	struct kannel_conn	*c = arg;
+	struct kannel_req	*c = arg;	/* freed by kannel_done() */
 	char			 body[256];
 	size_t			 n = 0;
 	int			 status;
@@ -206,16 +220,19 @@ kannel_submit(struct kannel *k, const struct kannel_sms *sms,
 {
 	const struct conf	*cf = k->conf;
 	struct kannel_conn	*c = NULL;
+	struct kannel_req	*kr;
 	struct evhttp_request	*req;
 	struct evbuffer		*q;
 	char			*uri, num[16];
 	int			 i;
 
+	/* The least busy connection. */
+	if (k->busy >= k->max)
+		return -1;
 	for (i = 0; i < k->nconns; i++)
-		if (!k->conns[i].busy) {
+		if (k->conns[i].busy < KANNEL_DEPTH && (c == NULL ||
+		    k->conns[i].busy < c->busy))
 			c = &k->conns[i];
-			break;
-		}
 	if (c == NULL)
 		return -1;
 	q = evbuffer_new();
@@ -245,20 +262,21 @@ kannel_submit(struct kannel *k, const struct kannel_sms *sms,
 	    -1));
 	evbuffer_free(q);
 
-	c->busy = 1;
-	c->cb = cb;
-	c->arg = arg;
-	c->failed = 0;
+	kr = xcalloc(1, sizeof(*kr));
+	kr->c = c;
+	kr->cb = cb;
+	kr->arg = arg;
+	c->busy++;
 	k->busy++;
-	req = evhttp_request_new(kannel_response_cb, c);
+	req = evhttp_request_new(kannel_response_cb, kr);
 	evhttp_request_set_error_cb(req, kannel_error_cb);
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Host",
 	    k->host);
 	if (evhttp_make_request(c->evcon, req, EVHTTP_REQ_GET, uri) == -1) {
-		/* evhttp freed req; report on the next turn of the loop. */
+		/* evhttp freed req. */
 		free(uri);
-		c->busy = 0;
-		c->cb = NULL;
+		free(kr);
+		c->busy--;
 		k->busy--;
 		return -1;
 	}

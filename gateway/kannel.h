@@ -3,9 +3,10 @@
  * signed dlr-url that comes back.
  *
  * A pool of `window` keep-alive HTTP connections (libevent's evhttp
- * client), one request in flight on each, so at most `window` sendsms
- * requests are outstanding.  kannel_submit() never blocks: it returns -1
- * when every connection is busy.  The answer is classified for the
+ * client), each carrying the request on the wire and the next one queued
+ * behind it, so at most `window` requests are at Kannel and as many wait
+ * to follow at once.  kannel_submit() never blocks: it returns -1 when
+ * every place is taken.  The answer is classified for the
  * dispatcher:
  *
  *	202			KANNEL_OK	(accepted or queued by Kannel)

@@ -294,18 +294,20 @@ kconf_print_user(FILE *f, const struct conf *c)
 	    "password = \"%s\"\n"
 	    "# Only sanketd, on this host, may submit.\n"
 	    "user-allow-ip = \"127.0.0.1\"\n"
-	    "# At most 10 parts per message (670 Bangla characters).  "
-	    "Kannel drops\n"
-	    "# parts beyond max-messages silently and still answers 202, "
-	    "so sanketd\n"
-	    "# must not submit a longer text.\n"
-	    "max-messages = 10\n"
+	    "# At most %d parts per message ([kannel] max_parts: %d Bangla "
+	    "characters).\n"
+	    "# Kannel drops parts beyond max-messages silently and still "
+	    "answers 202,\n"
+	    "# so sanketd refuses a longer text when the alert is "
+	    "created.\n"
+	    "max-messages = %d\n"
 	    "# A long text goes out as concatenated parts (UDH), shown as "
 	    "one message:\n"
 	    "# 67 characters per part in Bangla (UCS-2), 153 in GSM "
 	    "7-bit.\n"
 	    "concatenation = true\n",
-	    c->username, c->password);
+	    c->username, c->password, c->max_parts, c->max_parts * 67,
+	    c->max_parts);
 }
 
 static void

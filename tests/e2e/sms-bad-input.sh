@@ -122,8 +122,7 @@ is "$CODE" 404 "GET /api/v1/alerts/abc: 404"
 # so it is taken as the kind's default.  Aimed at a union without
 # recipients, so that nothing would go out anyway.
 sk_req POST /api/v1/alerts -d "{$W,\"areas\":[\"20224530\"],$E,\"priority\":-1}"
-sk_todo_is "$CODE:$(sk_jq .error.code)" 400:E_BAD_REQUEST "priority -1: 400" \
-    "alert.c takes -1 for \"no priority given\" and accepts it"
+is "$CODE:$(sk_jq .error.code)" 400:E_BAD_REQUEST "priority -1: 400"
 [ "$CODE" != 201 ] || SK_REQ_TOKEN=$ADMIN sk_req POST "/api/v1/alerts/$(sk_jq .id)/cancel"
 
 # --- a delivered message and a queued one --------------------------------------

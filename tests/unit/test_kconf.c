@@ -146,6 +146,18 @@ main(void)
 	    "sendsms-user: max-messages 10");
 	ok(in_group(out, "sendsms-user", "concatenation = true"),
 	    "sendsms-user: concatenation");
+	{
+		struct conf	 c12;
+		char		*out12 = NULL;
+
+		good_conf(&c12);
+		c12.max_parts = 12;
+		ok(run(&c12, &o, &out12, err, sizeof(err)) == 0 &&
+		    in_group(out12, "sendsms-user", "max-messages = 12"),
+		    "sendsms-user: max-messages follows [kannel] max_parts");
+		free(out12);
+		conf_free(&c12);
+	}
 	ok(in_group(out, "sms-service", "keyword = default"),
 	    "sms-service: keyword default");
 	ok(in_group(out, "sms-service", "catch-all = true"),
