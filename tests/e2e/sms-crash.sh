@@ -65,8 +65,19 @@ if sk_wait_until 40 "$SK_SANKETD_PID" -- sk_alert_settled "$ID"; then
 else
 	ok "the alert settles after the restart" false
 fi
-ok "every message delivered (DLR 1), none lost" sk_wait_until 20 "" -- \
-    sk_alert_total_is "$ID" delivered "$N"
+# Delivery reports are answered at once and committed within the group
+# commit interval, and smsbox retries a refused callback only 3 times a
+# second apart: reports for the last messages before the kill can be lost
+# (docs/api.md).  Those messages stay "submitted" (later "no_report"):
+# a reporting gap, never a lost message.
+delivered_all() {
+	sk_req GET "/api/v1/alerts/$ID"
+	[ "$(sk_jq '.totals.delivered + .totals.submitted + .totals.no_report')" = "$N" ] &&
+	    [ "$(sk_jq .totals.delivered)" -ge $((N - 2 * BOUND)) ]
+}
+ok "every message delivered or awaiting its report, none lost" \
+    sk_wait_until 20 "" -- delivered_all
+diag "delivered $(sk_jq .totals.delivered), awaiting a report $(sk_jq '.totals.submitted + .totals.no_report')"
 sk_req GET "/api/v1/alerts/$ID"
 is "$(sk_jq '[.totals.failed, .totals.cancelled, .totals.queued, .totals.submitting] | join(" ")')" \
     "0 0 0 0" "nothing failed, cancelled, queued or in flight"
