@@ -265,9 +265,9 @@ api_kannel_dlr(struct http_req *r)
 	switch (dispatch_dlr(r->gw->dispatch, m, (int)a, (int)s)) {
 	case 0:
 		/*
-		 * Answer now, with an empty body: smsbox works on every
-		 * callback answer it gets (a 2-byte "OK" doubled Kannel's CPU
-		 * per message in bench/sms.sh), and its callbacks queue
+		 * Answer now, with an empty body: smsbox works on the body
+		 * of every callback answer (a 2-byte "OK" doubled Kannel's
+		 * CPU per message in bench/sms.sh), and its callbacks queue
 		 * behind ours.  The change commits with the current batch.
 		 */
 		http_reply_text(r, 200, "text/plain", "", 0);

@@ -126,12 +126,17 @@ main(void)
 		if (strstr(msg, bad[i].want) == NULL)
 			diag("%s", msg);
 	}
-	longbn = xmalloc(3 * 671 + 64);
-	strlcpy_sk(longbn, "{\"kind\":\"warning\",\"areas\":[\"20\"],"
-	    "\"text_bn\":\"", 3 * 671 + 64);
-	for (i = 0; i < 671; i++)
-		strcat(longbn, "ক");
-	strcat(longbn, "\"}");
+	{
+		static const char head[] = "{\"kind\":\"warning\",\"areas\":"
+		    "[\"20\"],\"text_bn\":\"";
+		size_t	 off;
+
+		longbn = xmalloc(sizeof(head) + 3 * 671 + 3);
+		off = strlcpy_sk(longbn, head, sizeof(head));
+		for (i = 0; i < 671; i++, off += 3)
+			memcpy(longbn + off, "ক", 3);
+		memcpy(longbn + off, "\"}", 3);	/* with its NUL */
+	}
 	ok(parse(longbn, &r, &status, &code, msg, sizeof(msg)) == -1 &&
 	    strcmp(code, "E_TOO_LONG") == 0 && strstr(msg, "11 SMS parts"),
 	    "671 Bangla characters = 11 parts: refused, not cut (%s)", msg);
