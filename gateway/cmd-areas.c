@@ -67,7 +67,8 @@ static const struct option cmd_areas_opts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-#define AREAS_FILE_MAX	(1024L * 1024 * 1024)	/* refuse bigger files */
+/* Refuse bigger files. */
+#define AREAS_FILE_MAX	((size_t)1024 * 1024 * 1024)
 #define AREAS_HEADER	"code,parent,level,name_en,name_bn\n"
 
 /* --- bd-geo conversion ------------------------------------------------ */
@@ -258,52 +259,6 @@ out:
 
 /* --- import and show -------------------------------------------------- */
 
-/* Read a whole file ("-" = stdin) into *buf (caller frees). */
-static int
-areas_slurp(const char *path, char **buf, size_t *len, char *err,
-    size_t errlen)
-{
-	FILE	*f;
-	size_t	 cap = 65536, n;
-
-	if (strcmp(path, "-") == 0)
-		f = stdin;
-	else if ((f = fopen(path, "r")) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	*buf = xmalloc(cap);
-	*len = 0;
-	for (;;) {
-		if (*len == cap) {
-			if (cap >= AREAS_FILE_MAX) {
-				snprintf(err, errlen, "%s: over %ld bytes",
-				    path, AREAS_FILE_MAX);
-				goto fail;
-			}
-			cap *= 2;
-			*buf = xreallocarray(*buf, cap, 1);
-		}
-		n = fread(*buf + *len, 1, cap - *len, f);
-		*len += n;
-		if (n == 0)
-			break;
-	}
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto fail;
-	}
-	if (f != stdin)
-		fclose(f);
-	return 0;
-fail:
-	if (f != stdin)
-		fclose(f);
-	free(*buf);
-	*buf = NULL;
-	return -1;
-}
-
 static int
 areas_print_report(struct sk_ctx *ctx, json_t *a, void *arg)
 {
@@ -342,19 +297,12 @@ areas_import(struct sk_ctx *ctx, const char *file, const char *bdgeo,
 			fprintf(stderr, "%s: %zu divisions, %zu districts, "
 			    "%zu upazilas, %zu unions\n", bdgeo, counts[0],
 			    counts[1], counts[2], counts[3]);
-	} else if (areas_slurp(file, &body, &len, err, sizeof(err)) == -1)
-		return sk_fail(ctx, "E_IO", "%s", err);
+	} else if (sk_slurp(ctx, file, AREAS_FILE_MAX, &body, &len) !=
+	    SK_EXIT_OK)
+		return SK_EXIT_FAIL;
 	rc = areas_post(ctx, body, len, dry_run);
 	free(body);
 	return rc;
-}
-
-static const char *
-areas_str(json_t *o, const char *key)
-{
-	const char	*s = json_string_value(json_object_get(o, key));
-
-	return s != NULL ? s : "";
 }
 
 static void
@@ -364,10 +312,10 @@ areas_print_area(json_t *a)
 	const char	*parent;
 	size_t		 i;
 
-	printf("%-9s %s\n", "code", areas_str(a, "code"));
-	printf("%-9s %s\n", "level", areas_str(a, "level"));
-	printf("%-9s %s\n", "name_en", areas_str(a, "name_en"));
-	printf("%-9s %s\n", "name_bn", areas_str(a, "name_bn"));
+	printf("%-9s %s\n", "code", sk_str(a, "code", ""));
+	printf("%-9s %s\n", "level", sk_str(a, "level", ""));
+	printf("%-9s %s\n", "name_en", sk_str(a, "name_en", ""));
+	printf("%-9s %s\n", "name_bn", sk_str(a, "name_bn", ""));
 	parent = json_string_value(json_object_get(a, "parent"));
 	printf("%-9s %s\n", "parent", parent != NULL && *parent != '\0' ?
 	    parent : "-");
@@ -379,9 +327,9 @@ areas_print_area(json_t *a)
 		return;
 	printf("children (%zu):\n", json_array_size(children));
 	json_array_foreach(children, i, c)
-		printf("  %-12s %-9s %s  %s\n", areas_str(c, "code"),
-		    areas_str(c, "level"), areas_str(c, "name_en"),
-		    areas_str(c, "name_bn"));
+		printf("  %-12s %-9s %s  %s\n", sk_str(c, "code", ""),
+		    sk_str(c, "level", ""), sk_str(c, "name_en", ""),
+		    sk_str(c, "name_bn", ""));
 }
 
 static int
@@ -413,16 +361,13 @@ cmd_areas_exec(struct sk_ctx *ctx, const struct cmd_entry *entry, int argc,
 		case OPT_BD_GEO:
 			bdgeo = optarg;
 			break;
-		case 'h':
-			return SK_EXIT_OK;
 		default:
-			return SK_EXIT_USAGE;
+			return sk_getopt_exit(ch);
 		}
 	}
-	if (optind >= argc)
-		return sk_usage(ctx, entry, "areas: import or show?");
-	verb = argv[optind];
-	nops = argc - optind - 1;
+	if ((verb = sk_verb(ctx, entry, argc, argv, "import or show",
+	    &nops)) == NULL)
+		return SK_EXIT_USAGE;
 	if (strcmp(verb, "import") == 0) {
 		if (bdgeo != NULL && nops == 0)
 			return areas_import(ctx, NULL, bdgeo, dry_run);

@@ -440,16 +440,13 @@ cmd_audio_exec(struct sk_ctx *ctx, const struct cmd_entry *entry, int argc,
 			a.tts_lang = ch == OPT_TTS_BN ? "bn" : "en";
 			a.tts_text = optarg;
 			break;
-		case 'h':
-			return SK_EXIT_OK;
 		default:
-			return SK_EXIT_USAGE;
+			return sk_getopt_exit(ch);
 		}
 	}
-	if (optind >= argc)
-		return sk_usage(ctx, entry, "audio: prepare or info?");
-	verb = argv[optind];
-	nops = argc - optind - 1;
+	if ((verb = sk_verb(ctx, entry, argc, argv, "prepare or info",
+	    &nops)) == NULL)
+		return SK_EXIT_USAGE;
 	if (strcmp(verb, "info") == 0) {
 		if (nops != 1)
 			return sk_usage(ctx, entry, "audio info takes one "

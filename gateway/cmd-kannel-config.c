@@ -67,10 +67,8 @@ cmd_kannel_config_exec(struct sk_ctx *ctx, const struct cmd_entry *entry,
 		case OPT_LOG_DIR:
 			o.log_dir = optarg;
 			break;
-		case 'h':
-			return SK_EXIT_OK;
 		default:
-			return SK_EXIT_USAGE;
+			return sk_getopt_exit(ch);
 		}
 	}
 	if (optind != argc)

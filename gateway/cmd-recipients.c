@@ -409,14 +409,6 @@ rcp_import(struct sk_ctx *ctx, const char *file, int dry_run,
 	return rc;
 }
 
-static const char *
-rcp_str(json_t *o, const char *key)
-{
-	const char	*s = json_string_value(json_object_get(o, key));
-
-	return s != NULL ? s : "";
-}
-
 /* A time from the API: seconds, or milliseconds if that large. */
 static void
 rcp_time(json_t *v, char *buf, size_t len)
@@ -443,10 +435,10 @@ rcp_print(json_t *o)
 	char	 t[64];
 	size_t	 i;
 
-	printf("%-11s %s\n", "msisdn", rcp_str(o, "msisdn"));
-	printf("%-11s %s\n", "union", rcp_str(o, "union"));
-	printf("%-11s %s\n", "lang", rcp_str(o, "lang"));
-	printf("%-11s %s\n", "channel", rcp_str(o, "channel"));
+	printf("%-11s %s\n", "msisdn", sk_str(o, "msisdn", ""));
+	printf("%-11s %s\n", "union", sk_str(o, "union", ""));
+	printf("%-11s %s\n", "lang", sk_str(o, "lang", ""));
+	printf("%-11s %s\n", "channel", sk_str(o, "channel", ""));
 	printf("%-11s", "programmes");
 	pr = json_object_get(o, "programmes");
 	if (json_array_size(pr) == 0)
@@ -504,16 +496,13 @@ cmd_recipients_exec(struct sk_ctx *ctx, const struct cmd_entry *entry,
 			batch = (size_t)n;
 			batch_given = 1;
 			break;
-		case 'h':
-			return SK_EXIT_OK;
 		default:
-			return SK_EXIT_USAGE;
+			return sk_getopt_exit(ch);
 		}
 	}
-	if (optind >= argc)
-		return sk_usage(ctx, entry, "recipients: import or show?");
-	verb = argv[optind];
-	nops = argc - optind - 1;
+	if ((verb = sk_verb(ctx, entry, argc, argv, "import or show",
+	    &nops)) == NULL)
+		return SK_EXIT_USAGE;
 	if (strcmp(verb, "import") == 0) {
 		if (nops != 1)
 			return sk_usage(ctx, entry, "recipients import takes "

@@ -13,9 +13,6 @@
  */
 #include "config.h"
 
-#include <sys/stat.h>
-
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +24,7 @@
 #include "sanket.h"
 #include "xmalloc.h"
 
-#define SPOT_MAX_FILE	(256 * 1024 * 1024)
+#define SPOT_MAX_FILE	((size_t)256 * 1024 * 1024)
 
 static int	cmd_spot_exec(struct sk_ctx *, const struct cmd_entry *, int,
 		    char **);
@@ -76,37 +73,6 @@ spot_print(struct sk_ctx *ctx, json_t *o, void *arg)
 	return SK_EXIT_OK;
 }
 
-/* The whole file, at most SPOT_MAX_FILE bytes. */
-static int
-spot_slurp(struct sk_ctx *ctx, const char *path, char **buf, size_t *len)
-{
-	struct stat	 sb;
-	FILE		*f;
-	size_t		 n;
-
-	if ((f = fopen(path, "rb")) == NULL)
-		return sk_fail(ctx, "E_IO", "%s: %s", path, strerror(errno));
-	if (fstat(fileno(f), &sb) == -1 || !S_ISREG(sb.st_mode)) {
-		fclose(f);
-		return sk_fail(ctx, "E_IO", "%s: not a regular file", path);
-	}
-	if (sb.st_size > SPOT_MAX_FILE) {
-		fclose(f);
-		return sk_fail(ctx, "E_TOO_LARGE", "%s: %lld bytes (at most "
-		    "%d)", path, (long long)sb.st_size, SPOT_MAX_FILE);
-	}
-	*buf = xmalloc((size_t)sb.st_size + 1);
-	n = fread(*buf, 1, (size_t)sb.st_size, f);
-	if (ferror(f) || n != (size_t)sb.st_size) {
-		fclose(f);
-		free(*buf);
-		return sk_fail(ctx, "E_IO", "%s: read error", path);
-	}
-	fclose(f);
-	*len = n;
-	return SK_EXIT_OK;
-}
-
 static int
 spot_upload(struct sk_ctx *ctx, const char *file, const char *name,
     const char *format)
@@ -116,7 +82,8 @@ spot_upload(struct sk_ctx *ctx, const char *file, const char *name,
 	size_t		 len = 0;
 	int		 rc;
 
-	if ((rc = spot_slurp(ctx, file, &body, &len)) != SK_EXIT_OK)
+	if ((rc = sk_slurp(ctx, file, SPOT_MAX_FILE, &body, &len)) !=
+	    SK_EXIT_OK)
 		return rc;
 	if (name == NULL) {
 		base = strrchr(file, '/');
@@ -153,16 +120,13 @@ cmd_spot_exec(struct sk_ctx *ctx, const struct cmd_entry *entry, int argc,
 				    "alaw, not \"%s\"", optarg);
 			format = optarg;
 			break;
-		case 'h':
-			return SK_EXIT_OK;
 		default:
-			return SK_EXIT_USAGE;
+			return sk_getopt_exit(ch);
 		}
 	}
-	if (optind >= argc)
-		return sk_usage(ctx, entry, "spot: upload or show?");
-	verb = argv[optind];
-	nops = argc - optind - 1;
+	if ((verb = sk_verb(ctx, entry, argc, argv, "upload or show",
+	    &nops)) == NULL)
+		return SK_EXIT_USAGE;
 	if (strcmp(verb, "upload") == 0) {
 		if (nops != 1)
 			return sk_usage(ctx, entry, "spot upload takes one "

@@ -38,14 +38,6 @@ cmd_status_uptime(json_int_t s, char *buf, size_t len)
 		snprintf(buf, len, "%llds", (long long)s);
 }
 
-static const char *
-cmd_status_str(json_t *o, const char *key)
-{
-	const char	*s = json_string_value(json_object_get(o, key));
-
-	return s != NULL ? s : "-";
-}
-
 static void
 cmd_status_print(json_t *st)
 {
@@ -60,7 +52,7 @@ cmd_status_print(json_t *st)
 	const char	*scope;
 	size_t		 i;
 
-	printf("%-11s %s\n", "version", cmd_status_str(st, "version"));
+	printf("%-11s %s\n", "version", sk_str(st, "version", "-"));
 	printf("%-11s %lld\n", "schema",
 	    (long long)json_integer_value(json_object_get(st, "schema")));
 	cmd_status_uptime(json_integer_value(json_object_get(st, "uptime")),
@@ -76,12 +68,12 @@ cmd_status_print(json_t *st)
 	printf("\n");
 	printf("%-11s %lld\n", "recipients", (long long)
 	    json_integer_value(json_object_get(st, "recipients")));
-	printf("%-11s %s\n", "kannel", cmd_status_str(st, "kannel"));
+	printf("%-11s %s\n", "kannel", sk_str(st, "kannel", "-"));
 	if (json_is_object(tok = json_object_get(st, "token"))) {
 		scope = json_string_value(json_object_get(tok, "scope"));
 		printf("%-11s #%lld %s, %s%s\n", "token", (long long)
 		    json_integer_value(json_object_get(tok, "id")),
-		    cmd_status_str(tok, "role"),
+		    sk_str(tok, "role", "-"),
 		    scope != NULL ? "scope " : "national",
 		    scope != NULL ? scope : "");
 	}
@@ -102,7 +94,7 @@ cmd_status_exec(struct sk_ctx *ctx, const struct cmd_entry *entry,
 
 	/* No options of its own: anything but the end is -h or an error. */
 	if ((ch = sk_getopt(ctx, entry, argc, argv, "", NULL)) != -1)
-		return ch == 'h' ? SK_EXIT_OK : SK_EXIT_USAGE;
+		return sk_getopt_exit(ch);
 	if (optind != argc)
 		return sk_usage(ctx, entry, "unexpected argument: %s",
 		    argv[optind]);

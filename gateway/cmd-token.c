@@ -168,10 +168,8 @@ cmd_token_exec(struct sk_ctx *ctx, const struct cmd_entry *entry, int argc,
 		case OPT_NAME:
 			name = optarg;
 			break;
-		case 'h':
-			return SK_EXIT_OK;
 		default:
-			return SK_EXIT_USAGE;
+			return sk_getopt_exit(ch);
 		}
 	}
 	/* Operands after getopt's permutation: the verb, nothing else. */

@@ -16,6 +16,8 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -508,6 +510,86 @@ main(int argc, char **argv)
 			    strerror(errno));
 		if (rc == SK_EXIT_OK)
 			rc = SK_EXIT_FAIL;
+	}
+	return rc;
+}
+
+int
+sk_getopt_exit(int ch)
+{
+	return ch == 'h' ? SK_EXIT_OK : SK_EXIT_USAGE;
+}
+
+const char *
+sk_verb(struct sk_ctx *ctx, const struct cmd_entry *entry, int argc,
+    char **argv, const char *verbs, int *nops)
+{
+	if (optind >= argc) {
+		sk_usage(ctx, entry, "%s: %s?", entry->name, verbs);
+		return NULL;
+	}
+	*nops = argc - optind - 1;
+	return argv[optind];
+}
+
+const char *
+sk_str(json_t *o, const char *key, const char *dflt)
+{
+	const char	*s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? s : dflt;
+}
+
+int
+sk_slurp(struct sk_ctx *ctx, const char *path, size_t max, char **buf,
+    size_t *len)
+{
+	struct stat	 sb;
+	FILE		*f;
+	size_t		 cap, n;
+	int		 rc = SK_EXIT_FAIL;
+
+	*buf = NULL;
+	*len = 0;
+	if (strcmp(path, "-") == 0)
+		f = stdin;
+	else if ((f = fopen(path, "rb")) == NULL)
+		return sk_fail(ctx, "E_IO", "%s: %s", path, strerror(errno));
+	if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    (unsigned long long)sb.st_size > max) {
+		sk_fail(ctx, "E_TOO_LARGE", "%s: %lld bytes (at most %zu)",
+		    path, (long long)sb.st_size, max);
+		goto out;
+	}
+	cap = max < 65536 ? max + 1 : 65536;
+	*buf = xmalloc(cap);
+	for (;;) {
+		if (*len == cap) {
+			if (cap > max) {
+				sk_fail(ctx, "E_TOO_LARGE", "%s: over %zu "
+				    "bytes", path, max);
+				goto out;
+			}
+			cap = cap > max / 2 ? max + 1 : cap * 2;
+			*buf = xreallocarray(*buf, cap, 1);
+		}
+		n = fread(*buf + *len, 1, cap - *len, f);
+		*len += n;
+		if (n == 0)
+			break;
+	}
+	if (ferror(f)) {
+		sk_fail(ctx, "E_IO", "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	rc = SK_EXIT_OK;
+out:
+	if (f != stdin)
+		fclose(f);
+	if (rc != SK_EXIT_OK) {
+		free(*buf);
+		*buf = NULL;
+		*len = 0;
 	}
 	return rc;
 }

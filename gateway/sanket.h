@@ -77,6 +77,15 @@ extern const struct cmd_entry cmd_spot_entry;
 int		 sk_getopt(struct sk_ctx *, const struct cmd_entry *,
 		    int argc, char **argv, const char *shortopts,
 		    const struct option *longopts);
+/* The exit code after sk_getopt() returned 'h' (0) or '?' (2). */
+int		 sk_getopt_exit(int ch);
+/*
+ * The verb after the options, argv[optind], with *nops the operands after
+ * it; NULL after printing "NAME: VERBS?" and the usage when there is none
+ * (the command returns SK_EXIT_USAGE).
+ */
+const char	*sk_verb(struct sk_ctx *, const struct cmd_entry *, int argc,
+		    char **argv, const char *verbs, int *nops);
 /* Print usage (and why, if not NULL) to stderr; --json: an E_USAGE object. */
 int		 sk_usage(struct sk_ctx *, const struct cmd_entry *,
 		    const char *fmt, ...)
@@ -107,6 +116,15 @@ void		 sk_row_errors_more(size_t total, size_t shown);
 struct conf	*sk_conf(struct sk_ctx *);
 /* The API client for the selected URL and token; NULL after sk_fail(). */
 struct client	*sk_client(struct sk_ctx *);
+/* The string member key of o, or dflt when it is missing or not one. */
+const char	*sk_str(json_t *o, const char *key, const char *dflt);
+/*
+ * Read a whole file ("-" = stdin) into *buf (caller frees), at most max
+ * bytes.  SK_EXIT_OK, or SK_EXIT_FAIL after sk_fail(): E_IO when it cannot
+ * be read, E_TOO_LARGE when it holds more than max bytes.
+ */
+int		 sk_slurp(struct sk_ctx *, const char *path, size_t max,
+		    char **buf, size_t *len);
 /* Monotonic seconds. */
 double		 sk_now(void);
 

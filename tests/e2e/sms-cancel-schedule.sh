@@ -27,21 +27,8 @@ T_A='Cancel test: evacuation drill at the school today.'
 T_B='Scheduled: shelter inspection starts now.'
 T_C='Expiring: relief boats leave at noon, be at the jetty.'
 
-require "Kannel starts" sk_start_kannel
-sk_conf_set kannel rate "$RATE"
-sk_conf_set kannel window "$WINDOW"
-require "sanketd starts (rate $RATE/s, window $WINDOW)" sk_start_sanketd
-require "admin token" sk_admin_token
-sk_req POST /api/v1/areas --data-binary @"$top_srcdir/etc/sample/areas.csv"
-require "sample areas imported" test "$CODE" = 200
-sk_gen_recipients $((N_A + N_B + N_C)) 21 \
-    20224510 20224520 20224530 20224540 20224550 20224560 |
-    awk -F, -v OFS=, -v a="$N_A" -v b="$N_B" '
-	NR > 1 + a + b { $2 = "40878630" }
-	NR > 1 + a && NR <= 1 + a + b { $2 = "20229010" }
-	{ print }' >"$SK_TMP/recipients.csv"
-sk_req POST /api/v1/recipients --data-binary @"$SK_TMP/recipients.csv"
-is "$CODE:$(sk_jq .created)" "200:$((N_A + N_B + N_C))" "recipients imported"
+sk_start_sms "$RATE" "$WINDOW"
+sk_import_split_recipients 21 "$N_A" 20229010 "$N_B" 40878630 "$N_C"
 
 # count TEXT: messages with TEXT fakesmsc printed so far.
 count() {

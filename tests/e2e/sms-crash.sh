@@ -24,13 +24,7 @@ WINDOW=16
 N=2000
 T='Crash test: cyclone signal 9, move to the shelter.'
 
-require "Kannel starts" sk_start_kannel
-sk_conf_set kannel rate "$RATE"
-sk_conf_set kannel window "$WINDOW"
-require "sanketd starts (rate $RATE/s, window $WINDOW)" sk_start_sanketd
-require "admin token" sk_admin_token
-sk_req POST /api/v1/areas --data-binary @"$top_srcdir/etc/sample/areas.csv"
-require "sample areas imported" test "$CODE" = 200
+sk_start_sms "$RATE" "$WINDOW"
 sk_gen_recipients "$N" 31 20224910 20224920 20224930 20224940 >"$SK_TMP/recipients.csv"
 sk_req POST /api/v1/recipients --data-binary @"$SK_TMP/recipients.csv"
 is "$CODE:$(sk_jq .created)" "200:$N" "$N recipients imported"

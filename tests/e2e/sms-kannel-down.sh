@@ -27,13 +27,7 @@ T_A='Outage test A: cyclone signal 8, secure your boats.'
 T_B='Outage test B: shelters are open in Assasuni.'
 T_C='Outage test C: storm surge expected tonight.'
 
-require "Kannel starts" sk_start_kannel
-sk_conf_set kannel rate "$RATE"
-sk_conf_set kannel window "$WINDOW"
-require "sanketd starts (rate $RATE/s, window $WINDOW)" sk_start_sanketd
-require "admin token" sk_admin_token
-sk_req POST /api/v1/areas --data-binary @"$top_srcdir/etc/sample/areas.csv"
-require "sample areas imported" test "$CODE" = 200
+sk_start_sms "$RATE" "$WINDOW"
 sk_gen_recipients $((N_A + N_B + N_C)) 41 20229010 20229020 20229030 20229040 \
     20229050 20229060 |
     awk -F, -v OFS=, -v a="$N_A" -v b="$N_B" '

@@ -26,23 +26,9 @@ T_AW='Awareness: keep your documents in a waterproof bag.'
 T_RE='Relief: rice distribution at Manpura union office tomorrow 10am.'
 T_WA='WARNING: cyclone signal 10 for Teknaf. Go to a shelter now.'
 
-require "Kannel starts" sk_start_kannel
-sk_conf_set kannel rate "$RATE"
-sk_conf_set kannel window "$WINDOW"
-require "sanketd starts (rate $RATE/s, window $WINDOW)" sk_start_sanketd
-require "admin token" sk_admin_token
-sk_req POST /api/v1/areas --data-binary @"$top_srcdir/etc/sample/areas.csv"
-require "sample areas imported" test "$CODE" = 200
-# One file, so no number repeats; the last rows are moved to the relief
-# and warning unions.
-sk_gen_recipients $((N_AW + N_RE + N_WA)) 11 \
-    20224510 20224520 20224530 20224540 20224550 20224560 |
-    awk -F, -v OFS=, -v a="$N_AW" -v r="$N_RE" '
-	NR > 1 + a + r { $2 = "20229010" }
-	NR > 1 + a && NR <= 1 + a + r { $2 = "10096510" }
-	{ print }' >"$SK_TMP/recipients.csv"
-sk_req POST /api/v1/recipients --data-binary @"$SK_TMP/recipients.csv"
-is "$CODE:$(sk_jq .created)" "200:$((N_AW + N_RE + N_WA))" "recipients imported"
+sk_start_sms "$RATE" "$WINDOW"
+# The last rows go to the relief and warning unions.
+sk_import_split_recipients 11 "$N_AW" 10096510 "$N_RE" 20229010 "$N_WA"
 
 # post KIND AREA TEXT: POST an English-only alert; sets AID.
 post() {

@@ -458,6 +458,36 @@ sk_admin_token() {
 	[ -n "$SANKET_TOKEN" ]
 }
 
+# sk_start_sms RATE WINDOW: the SMS scenarios' common start, each step a
+# required check: Kannel, sanketd at [kannel] rate RATE/s and window
+# WINDOW, an admin token, the sample areas imported.
+sk_start_sms() {
+	require "Kannel starts" sk_start_kannel
+	sk_conf_set kannel rate "$1"
+	sk_conf_set kannel window "$2"
+	require "sanketd starts (rate $1/s, window $2)" sk_start_sanketd
+	require "admin token" sk_admin_token
+	sk_req POST /api/v1/areas --data-binary @"$top_srcdir/etc/sample/areas.csv"
+	require "sample areas imported" test "$CODE" = 200
+}
+
+# sk_import_split_recipients SEED N UNION_B NB UNION_C NC: import
+# N + NB + NC recipients made by sk_gen_recipients with SEED, one file so no
+# number repeats: the first N in Kutubdia's six unions (upazila 202245), the
+# next NB moved to union UNION_B and the last NC to union UNION_C.  Checks
+# that all were created.
+sk_import_split_recipients() {
+	local n=$2 nb=$4 nc=$6
+	sk_gen_recipients $((n + nb + nc)) "$1" \
+	    20224510 20224520 20224530 20224540 20224550 20224560 |
+	    awk -F, -v OFS=, -v a="$n" -v b="$nb" -v ub="$3" -v uc="$5" '
+		NR > 1 + a + b { $2 = uc }
+		NR > 1 + a && NR <= 1 + a + b { $2 = ub }
+		{ print }' >"$SK_TMP/recipients.csv"
+	sk_req POST /api/v1/recipients --data-binary @"$SK_TMP/recipients.csv"
+	is "$CODE:$(sk_jq .created)" "200:$((n + nb + nc))" "recipients imported"
+}
+
 # sk_healthz_field FIELD: a string field of GET /healthz ("" if none).
 sk_healthz_field() {
 	curl -sS --max-time 2 "$SANKET_URL/healthz" 2>/dev/null |
