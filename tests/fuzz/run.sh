@@ -5,7 +5,7 @@
 #	tests/fuzz/run.sh [seconds] [target ...]
 #
 # seconds defaults to 20 per target; targets default to all of them (csv,
-# msisdn, text, audio).  Examples, from the top of the tree:
+# msisdn, text, reply, audio).  Examples, from the top of the tree:
 #
 #	tests/fuzz/run.sh		# every target, 20 s each
 #	tests/fuzz/run.sh 300 csv	# the CSV reader for five minutes
@@ -21,7 +21,7 @@ set -eu
 
 secs=${1:-20}
 [ $# -gt 0 ] && shift
-targets=${*:-csv msisdn text audio}
+targets=${*:-csv msisdn text reply audio}
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 work=${FUZZ_DIR:-/tmp/sanket-fuzz}
@@ -72,6 +72,13 @@ seed msisdn india '+91 98765 43210'
 seed text bangla " $hya$zwj OK "
 seed text nukta "$peyechi  $code"
 seed text invalid '\300\200\355\240\200\340\246'
+seed reply rcv 'RCV: 482913 8 kg!'
+seed reply bangla "$peyechi, $code$code \340\247\256\340\245\244"
+seed reply no 'pai nai 482913 dealer kept it'
+seed reply grs "GRS: no rice $zwj"
+seed reply reg 'REG 30261851 thanks'
+seed reply confirm " $hya$zwj ji "
+seed reply stop 'STOP'
 # Audio seeds: small real files of each container, made here.
 if [ ! -d "$work/corpus-audio" ] && command -v sox >/dev/null 2>&1; then
 	mkdir -p "$work/corpus-audio"
@@ -88,6 +95,11 @@ fi
 # libFuzzer dictionary syntax: \" and \xNN escapes.
 printf '%s\n' '"\""' '","' '"\x0d\x0a"' '"\xef\xbb\xbf"' '"\"\""' \
     > "$work/csv.dict"
+printf '%s\n' '"rcv"' '"no"' '"grs"' '"reg"' '"stop"' '"ok"' \
+    '"peyechi"' '"pai nai"' '"thik ache"' '"kg"' '"sir"' '"482913"' \
+    '"\xe0\xa6\xaa\xe0\xa6\xbe\xe0\xa6\x87\xe0\xa6\xa8\xe0\xa6\xbf"' \
+    '"\xe0\xa7\x9f"' '"\xe0\xa6\xaf\xe0\xa6\xbc"' '"\xe0\xa7\xaa"' \
+    '"\xe0\xa5\xa4"' '"\xe2\x80\x8d"' > "$work/reply.dict"
 
 # The codec libraries under libsndfile leak on some malformed files (a
 # vorbis_info on a failed Ogg open, for one): theirs to fix, not ours.
@@ -101,6 +113,7 @@ for t in $targets; do
 	csv)	src=$top/gateway/csv.c ;;
 	msisdn)	src=$top/gateway/msisdn.c ;;
 	text)	src=$top/gateway/text.c ;;
+	reply)	src="$top/gateway/reply.c $top/gateway/text.c" ;;
 	audio)	src="$top/audio/decode.c $top/audio/resample.c \
 		    $top/audio/pcm.c $top/audio/loudness.c -I$top/audio \
 		    $(pkg-config --cflags --libs sndfile samplerate libebur128 \
