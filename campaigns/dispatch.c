@@ -484,55 +484,77 @@ dispatch_free(struct dispatch *d)
 int
 dispatch_dlr(struct dispatch *d, int64_t id, int attempt, int status)
 {
-	/* States only move forward: final states are never left. */
+	/*
+	 * States only move forward: final states are never left.  A report
+	 * for an attempt never made (a > attempts) matches nothing.
+	 */
 	static const char delivered[] = "UPDATE messages SET state = 3,"
-	    " dlr = ?2, done_at = ?3 WHERE id = ?1 AND state IN (0, 1, 2)";
+	    " dlr = ?2, done_at = ?3 WHERE id = ?1 AND state IN (0, 1, 2)"
+	    " AND attempts >= ?5";
 	static const char failed[] = "UPDATE messages SET state = 4,"
 	    " dlr = ?2, done_at = ?3, reason = ?4 WHERE id = ?1 AND"
-	    " state IN (0, 1, 2)";
+	    " state IN (0, 1, 2) AND attempts >= ?5";
 	static const char interim[] = "UPDATE messages SET dlr = ?2"
-	    " WHERE id = ?1 AND state IN (1, 2)";
-	static const char exists[] = "SELECT attempts FROM messages"
-	    " WHERE id = ?1";
+	    " WHERE id = ?1 AND state IN (1, 2) AND attempts >= ?5";
+	static const char exists[] = "SELECT 1 FROM messages"
+	    " WHERE id = ?1 AND attempts >= ?2";
 	struct store	*s = d->gw->store;
+	const char	*sql, *reason = NULL;
 	sqlite3_stmt	*st;
-	int64_t		 now = store_now_ms();
-	int		 rc;
+	int		 rc, n, k;
 
-	if ((st = store_prepare(s, exists)) == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && sqlite3_column_int(st, 0) < attempt)
-		rc = SQLITE_DONE;	/* an attempt not made: not ours */
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE ? 1 : -1;
-	if (store_batch_op(s) == -1)
-		return -1;
 	switch (status) {
 	case 1:
-		rc = disp_exec(d, delivered, id, status, now, NULL);
-		d->n_dlr[0]++;
+		sql = delivered;
+		k = 0;
 		break;
 	case 2:
-		rc = disp_exec(d, failed, id, status, now, "DLR 2: not "
-		    "delivered to the phone");
-		d->n_dlr[1]++;
+		sql = failed;
+		reason = "DLR 2: not delivered to the phone";
+		k = 1;
 		break;
 	case 16:
-		rc = disp_exec(d, failed, id, status, now, "DLR 16: rejected "
-		    "by the SMSC");
-		d->n_dlr[4]++;
+		sql = failed;
+		reason = "DLR 16: rejected by the SMSC";
+		k = 4;
 		break;
 	default:	/* 4 buffered, 8 accepted by the SMSC */
-		rc = disp_exec(d, interim, id, status, 0, NULL);
-		d->n_dlr[status == 4 ? 2 : 3]++;
+		sql = interim;
+		k = status == 4 ? 2 : 3;
 		break;
 	}
-	if (rc > 0)
+	/* The common case is one statement; only "nothing changed" asks
+	 * whether the message exists at all. */
+	if (store_batch_op(s) == -1 || (st = store_prepare(s, sql)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, status);
+	sqlite3_bind_int64(st, 3, store_now_ms());
+	if (reason != NULL)
+		sqlite3_bind_text(st, 4, reason, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 5, attempt);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		log_warnx("dispatch: %s", sqlite3_errmsg(store_db(s)));
+		return -1;
+	}
+	if ((n = sqlite3_changes(store_db(s))) == 0) {
+		if ((st = store_prepare(s, exists)) == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int(st, 2, attempt);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc == SQLITE_DONE)
+			return 1;		/* not ours */
+		if (rc != SQLITE_ROW)
+			return -1;
+	}
+	d->n_dlr[k]++;
+	if (n > 0)
 		log_debug("msg=%lld dlr %d", (long long)id, status);
-	return rc < 0 ? -1 : 0;
+	return 0;
 }
 
 void
