@@ -6,7 +6,11 @@
 # Bangla text, coding, DLR mask and a dlr-url, on the same Kannel in the
 # same run.  Both are timed until fakesmsc has received every message.
 #
-#	bench/sms.sh [N] [WINDOW] [BUILDDIR]	(default 20000, 32, build/release)
+#	bench/sms.sh [N] [WINDOW] [BUILDDIR] [RAWCONN]
+#
+# Defaults: 20000 messages, window 32, build/release, and the raw chain on
+# as many connections as the window (RAWCONN sets another number, to
+# compare each side at its own best concurrency).
 #
 # Prints both rates in messages/s and the ratio sanket/raw (target >= 0.9).
 set -eu
@@ -15,6 +19,7 @@ n=${1:-20000}
 window=${2:-32}
 srcdir=$(cd "$(dirname "$0")/.." && pwd)
 builddir=${3:-$srcdir/build/release}
+rawconn=${4:-$window}
 bash "$srcdir/scripts/deps.sh" >&2
 command -v wrk >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y wrk >&2
 bash "$srcdir/scripts/build.sh" "$builddir" >&2
@@ -99,7 +104,7 @@ base=$(got)
 k0=$(kcpu); s0=$(scpu)
 t0=$(now)
 # wrk waits out its -d even after every thread stopped: stop it ourselves.
-wrk -t 2 -c "$window" -d 300s -s "$SK_TMP/anchor.lua" \
+wrk -t 2 -c "$rawconn" -d 300s -s "$SK_TMP/anchor.lua" \
     "http://127.0.0.1:$SK_SENDSMS_PORT/" -- "$SK_TMP/paths.txt" 2 >"$SK_TMP/wrk.out" 2>&1 &
 wrkpid=$!
 wait_for $((base + n))
@@ -121,7 +126,7 @@ k_sanket=$(echo "$(kcpu) - $k0" | bc -l); s_sanket=$(echo "$(scpu) - $s0" | bc -
 
 printf 'bench/sms: %d messages, window %d, Bangla (UCS-2, 1 part), DLR mask 31\n' "$n" "$window"
 printf '  anchor  wrk -c %d -> smsbox -> fakesmsc  %7.2f s  %7.0f msg/s\n' \
-    "$window" "$t_raw" "$(echo "$n / $t_raw" | bc -l)"
+    "$rawconn" "$t_raw" "$(echo "$n / $t_raw" | bc -l)"
 printf '  sanket  alert -> dispatch -> fakesmsc   %7.2f s  %7.0f msg/s\n' \
     "$t_sanket" "$(echo "$n / $t_sanket" | bc -l)"
 printf '  ratio sanket / raw: %.2f (target >= 0.90)\n' \
