@@ -299,8 +299,11 @@ kannel_dlr_sign(const struct conf *cf, int64_t id, int attempt, int64_t ts,
 	    (int)strlen(cf->callback_secret), (unsigned char *)msg, n, mac,
 	    &maclen) == NULL)
 		fatalx("%s: HMAC", __func__);
-	for (i = 0; i < 16; i++)
-		snprintf(out + 2 * i, 3, "%02x", mac[i]);
+	for (i = 0; i < 16; i++) {
+		out[2 * i] = "0123456789abcdef"[mac[i] >> 4];
+		out[2 * i + 1] = "0123456789abcdef"[mac[i] & 0xf];
+	}
+	out[32] = '\0';
 }
 
 char *
