@@ -12,11 +12,7 @@
 set -u
 . "$top_srcdir/tests/lib/common.sh"
 
-[ -x "$top_builddir/sanketd" ] || skip_all "sanketd not built"
-sk_have_kannel || skip_all "Kannel not installed (scripts/deps.sh)"
-command -v jq >/dev/null || skip_all "jq not installed"
-command -v "$SK_PYTHON" >/dev/null || skip_all "python3 not installed"
-sk_tmpdir
+sk_need_kannel_suite
 
 RATE=20
 WINDOW=10

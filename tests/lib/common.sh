@@ -945,3 +945,16 @@ sk_todo_ok() {
 	"$@" >/dev/null 2>&1 && rc=0 || rc=$?
 	sk_todo_is "$rc" 0 "$name" "$reason"
 }
+
+# sk_need_kannel_suite: skip the whole script (TAP "1..0 # SKIP") unless
+# sanketd is built and Kannel, jq, sqlite3 and python3 are installed, then
+# make the private temporary directory.  The opening of every scenario
+# that drives real Kannel.
+sk_need_kannel_suite() {
+	[ -x "$top_builddir/sanketd" ] || skip_all "sanketd not built"
+	sk_have_kannel || skip_all "Kannel not installed (scripts/deps.sh)"
+	command -v jq >/dev/null || skip_all "jq not installed"
+	command -v sqlite3 >/dev/null || skip_all "sqlite3 not installed"
+	command -v "$SK_PYTHON" >/dev/null || skip_all "python3 not installed"
+	sk_tmpdir
+}
