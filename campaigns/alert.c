@@ -255,14 +255,14 @@ fail:
 	return -1;
 }
 
-static int
+int
 camp_step(struct store *s, sqlite3_stmt *st, const char *what)
 {
 	int	 rc = sqlite3_step(st);
 
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		log_warnx("alert: %s: %s", what, sqlite3_errmsg(store_db(s)));
+		log_warnx("%s: %s", what, sqlite3_errmsg(store_db(s)));
 		return -1;
 	}
 	return 0;
@@ -288,11 +288,11 @@ camp_alert_create(struct store *s, const struct alert_req *r,
 	/* Language: the recipient's if that text exists, else the other. */
 	static const char fan[] = "INSERT INTO messages (alert_id,"
 	    " recipient_id, union_code, lang, channel, priority,"
-	    " next_at, parts) SELECT ?1, r.id, r.union_code,"
+	    " next_at, parts, confirm_ms) SELECT ?1, r.id, r.union_code,"
 	    " CASE WHEN (r.lang = 'en' AND ?5 > 0) OR ?4 = 0 THEN 'en'"
 	    " ELSE 'bn' END, 'sms', ?2, ?3,"
 	    " CASE WHEN (r.lang = 'en' AND ?5 > 0) OR ?4 = 0 THEN ?5"
-	    " ELSE ?4 END FROM recipients r WHERE r.union_code IN"
+	    " ELSE ?4 END, ?7 FROM recipients r WHERE r.union_code IN"
 	    " (SELECT code FROM temp.fanout_unions) AND (?6 = 0 OR"
 	    " r.opted_out = 0)";
 	static const char count[] = "UPDATE alerts SET messages = ?2"
@@ -316,26 +316,26 @@ camp_alert_create(struct store *s, const struct alert_req *r,
 	sqlite3_bind_int64(st, 7, r->expires_at);
 	sqlite3_bind_int64(st, 8, store_now());
 	sqlite3_bind_int64(st, 9, token_id);
-	if (camp_step(s, st, "insert") == -1)
+	if (camp_step(s, st, "alert: insert") == -1)
 		return -1;
 	made->id = sqlite3_last_insert_rowid(store_db(s));
 
 	if ((st = store_prepare(s, tmp)) == NULL ||
-	    camp_step(s, st, "temp table") == -1 ||
+	    camp_step(s, st, "alert: temp table") == -1 ||
 	    (st = store_prepare(s, clear)) == NULL ||
-	    camp_step(s, st, "temp clear") == -1)
+	    camp_step(s, st, "alert: temp clear") == -1)
 		return -1;
 	for (i = 0; i < r->nareas; i++) {
 		if ((st = store_prepare(s, area)) == NULL)
 			return -1;
 		sqlite3_bind_int64(st, 1, made->id);
 		sqlite3_bind_text(st, 2, r->areas[i], -1, SQLITE_STATIC);
-		if (camp_step(s, st, "alert area") == -1)
+		if (camp_step(s, st, "alert: alert area") == -1)
 			return -1;
 		if ((st = store_prepare(s, unions)) == NULL)
 			return -1;
 		sqlite3_bind_text(st, 1, r->areas[i], -1, SQLITE_STATIC);
-		if (camp_step(s, st, "unions") == -1)
+		if (camp_step(s, st, "alert: unions") == -1)
 			return -1;
 	}
 	if ((st = store_prepare(s, fan)) == NULL)
@@ -346,14 +346,17 @@ camp_alert_create(struct store *s, const struct alert_req *r,
 	sqlite3_bind_int(st, 4, r->text_bn ? made->bn.parts : 0);
 	sqlite3_bind_int(st, 5, r->text_en ? made->en.parts : 0);
 	sqlite3_bind_int(st, 6, strcmp(r->kind, "awareness") == 0);
-	if (camp_step(s, st, "fan-out") == -1)
+	/* Only a warning is confirmed (DESIGN.md, "SMS replies"). */
+	if (strcmp(r->kind, "warning") == 0 && r->confirm_within > 0)
+		sqlite3_bind_int64(st, 7, r->confirm_within * 1000);
+	if (camp_step(s, st, "alert: fan-out") == -1)
 		return -1;
 	made->messages = sqlite3_changes(store_db(s));
 	if ((st = store_prepare(s, count)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, made->id);
 	sqlite3_bind_int64(st, 2, made->messages);
-	if (camp_step(s, st, "count") == -1)
+	if (camp_step(s, st, "alert: count") == -1)
 		return -1;
 	log_info("alert=%lld created: kind=%s priority=%d areas=%zu "
 	    "messages=%lld", (long long)made->id, r->kind, r->priority,
@@ -391,14 +394,14 @@ camp_alert_cancel(struct store *s, int64_t id, int64_t *stopped)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, store_now_ms());
-	if (camp_step(s, st, "cancel") == -1)
+	if (camp_step(s, st, "alert: cancel") == -1)
 		return -1;
 	*stopped = sqlite3_changes(store_db(s));
 	if ((st = store_prepare(s, mark)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, store_now());
-	if (camp_step(s, st, "cancel mark") == -1)
+	if (camp_step(s, st, "alert: cancel mark") == -1)
 		return -1;
 	log_info("alert=%lld cancelled: %lld messages stopped", (long long)id,
 	    (long long)*stopped);

@@ -183,8 +183,7 @@ api_alerts_cancel(struct http_req *r)
 
 /* --- Kannel delivery reports ------------------------------------------- */
 
-/* 1 if the peer's address is in [kannel] callback_allow. */
-static int
+int
 api_source_allowed(struct http_req *r)
 {
 	struct evhttp_connection *c = evhttp_request_get_connection(r->req);

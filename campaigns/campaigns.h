@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include <jansson.h>
+#include <sqlite3.h>
 
 #include "auth.h"
 #include "sms.h"
@@ -30,6 +31,9 @@ enum msg_state {
 #define MSG_NSTATES	7
 
 const char	*camp_msg_state_name(int);
+/* Step a statement that returns no row we need, and reset it: 0, or -1
+ * logged with what ("relief: insert receipt"). */
+int		 camp_step(struct store *, sqlite3_stmt *, const char *what);
 
 #define ALERT_MAX_AREAS	1000
 
@@ -99,6 +103,120 @@ int		 dispatch_inflight(const struct dispatch *);
 struct evbuffer;
 void		 dispatch_metrics(struct dispatch *, struct evbuffer *);
 
+
+/*
+ * Priorities (messages.priority; the dispatcher takes 3 first).  An
+ * answer to a citizen's reply goes with relief notices: ahead of any
+ * awareness blast, behind every warning.
+ */
+#define PRIO_WARNING	3
+#define PRIO_RELIEF	2
+#define PRIO_REPLY	2
+#define PRIO_AWARENESS	0
+
+/* --- outbox.c: one SMS with its own number and text ------------------- */
+
+struct outbox_msg {
+	int64_t		 alert_id;	/* 0 = none (a reply, a resolution) */
+	int64_t		 recipient_id;	/* 0 = an unregistered sender */
+	const char	*msisdn;	/* E.164; NULL = the recipient's */
+	const char	*union_code;	/* NULL = unknown */
+	const char	*lang;		/* "bn" or "en": of text */
+	const char	*origin;	/* "reply", "relief", "grievance" */
+	int		 priority;
+	const char	*text;		/* UTF-8, NFC */
+	int64_t		 due_ms;	/* 0 = now */
+};
+
+/*
+ * Queue one SMS in the caller's transaction (explicit or batch); the
+ * dispatcher sends it like any other message (retries, DLRs).  Returns
+ * the message id, or -1 (store error).  Kick the dispatcher once the
+ * change is committed (dispatch_kick).
+ */
+int64_t	camp_outbox_add(struct store *, const struct outbox_msg *);
+
+/* --- relief.c: distributions, entitlements, the receipt chain --------- */
+
+#define RELIEF_CODE_LEN	6
+
+enum receipt_kind {
+	RECEIPT_RECEIVED = 0,		/* qty 0 = in full */
+	RECEIPT_DISPUTED		/* "NO code": opens a grievance */
+};
+
+struct receipt_in {
+	int		 kind;		/* enum receipt_kind */
+	const char	*code;		/* 6 digits; NULL when entitlement_id */
+	int64_t		 distribution_id; /* api: the one named in the path */
+	int64_t		 entitlement_id;  /* api: alternative to code */
+	const char	*msisdn;	/* sms, ivr: the caller; NULL for api */
+	long		 qty;		/* received: 0 = in full */
+	const char	*channel;	/* "sms", "api", "ivr" */
+	const char	*actor;		/* msisdn, or "token:ID" */
+	const char	*raw;		/* the text, keys or officer's note */
+	const char	*note;		/* disputed: the sender's detail */
+	const char	*lang;		/* "bn"/"en": of a grievance opened */
+	int64_t		 inbound_id;	/* 0 = none */
+	int		 wrong_codes;	/* [relief] wrong_codes */
+	int		 wrong_window;	/* [relief] wrong_code_window, s */
+	int64_t		 now_ms;
+};
+
+enum receipt_outcome {
+	RECEIPT_OK = 0,			/* recorded, chained */
+	RECEIPT_REPEAT,			/* the same again: nothing new */
+	RECEIPT_UNKNOWN_CODE,		/* no such code (recorded attempt) */
+	RECEIPT_NOT_OWNER,		/* someone else's code (recorded) */
+	RECEIPT_RATE_LIMITED,		/* too many wrong codes lately */
+	RECEIPT_TOO_MUCH,		/* qty above the entitlement */
+	RECEIPT_ERROR = -1		/* store error */
+};
+
+struct receipt_out {
+	int		 outcome;	/* enum receipt_outcome */
+	int64_t		 entitlement_id, distribution_id;
+	int64_t		 receipt_id;	/* 0 unless RECEIPT_OK */
+	int64_t		 grievance_id;	/* disputed: the one opened */
+	char		 union_code[33];
+	char		 programme[32], item[64], unit[16];
+	long		 entitled, received;
+	char		 state[12];	/* the entitlement's, after */
+};
+
+/*
+ * Record a receipt or a dispute inside the caller's transaction: checks
+ * the code and its owner (the same rules for sms, api and ivr), appends
+ * to the union's hash chain, updates the entitlement, and for a dispute
+ * opens a grievance.  Returns out->outcome.
+ */
+int	relief_receipt(struct store *, const struct receipt_in *,
+	    struct receipt_out *);
+
+/* --- grievance.c ------------------------------------------------------ */
+
+struct grievance_in {
+	const char	*msisdn;	/* E.164 */
+	int64_t		 recipient_id;	/* 0 = unregistered */
+	const char	*union_code;	/* NULL = unknown */
+	const char	*channel;	/* "sms", "ivr", "api" */
+	const char	*category;	/* "general", "relief" */
+	const char	*text;		/* UTF-8 */
+	const char	*lang;		/* "bn"/"en": of the resolution SMS */
+	int64_t		 entitlement_id; /* 0 = none */
+	int64_t		 inbound_id;	 /* 0 = none */
+	const char	*recording;	/* WAV path, NULL = none */
+	int64_t		 now;		/* s */
+};
+
+/* Open a grievance in the caller's transaction: its id, or -1. */
+int64_t	grievance_open(struct store *, const struct grievance_in *);
+
+/* --- inbound.c: Kannel MO ---------------------------------------------- */
+
+/* Inbound metrics lines (Prometheus text). */
+void	inbound_metrics(struct evbuffer *);
+
 /* Route handlers (campaigns/api-alerts.c). */
 struct http_req;
 void	api_alerts_create(struct http_req *);
@@ -106,5 +224,19 @@ void	api_alerts_get(struct http_req *);
 void	api_alerts_list(struct http_req *);
 void	api_alerts_cancel(struct http_req *);
 void	api_kannel_dlr(struct http_req *);
+/* campaigns/inbound.c */
+void	api_kannel_mo(struct http_req *);
+void	api_inbound_list(struct http_req *);
+/* campaigns/api-relief.c */
+void	api_distributions_create(struct http_req *);
+void	api_distributions_get(struct http_req *);
+void	api_receipts_create(struct http_req *);
+void	api_union_relief(struct http_req *);
+void	api_union_verify(struct http_req *);
+/* campaigns/api-grievances.c */
+void	api_grievances_list(struct http_req *);
+void	api_grievances_resolve(struct http_req *);
+/* 1 if the peer's address is in [kannel] callback_allow (api-alerts.c). */
+int	api_source_allowed(struct http_req *);
 
 #endif

@@ -263,11 +263,15 @@ disp_send_cb(void *arg)
 static int
 disp_claim(struct dispatch *d, int prio, int want, int64_t now)
 {
-	static const char due[] = "SELECT m.id, m.alert_id, r.msisdn,"
-	    " m.lang, m.attempts, a.text_bn, a.text_en, a.expires_at"
-	    " FROM messages m, alerts a, recipients r WHERE m.state = 0 AND"
-	    " m.priority = ?1 AND m.next_at <= ?2 AND a.id = m.alert_id AND"
-	    " r.id = m.recipient_id ORDER BY m.next_at LIMIT ?3";
+	/* A message's own number and text (a reply, a relief notice with
+	 * its code) win over its recipient's and its alert's. */
+	static const char due[] = "SELECT m.id, m.alert_id,"
+	    " coalesce(m.msisdn, r.msisdn), m.lang, m.attempts,"
+	    " coalesce(m.text, a.text_bn), coalesce(m.text, a.text_en),"
+	    " a.expires_at FROM messages m LEFT JOIN alerts a ON"
+	    " a.id = m.alert_id LEFT JOIN recipients r ON"
+	    " r.id = m.recipient_id WHERE m.state = 0 AND m.priority = ?1 AND"
+	    " m.next_at <= ?2 ORDER BY m.next_at LIMIT ?3";
 	static const char take[] = "UPDATE messages SET state = 1,"
 	    " attempts = attempts + 1 WHERE id = ?1 AND state = 0";
 	/* An expired alert: all its queued messages at once. */
@@ -318,8 +322,10 @@ disp_claim(struct dispatch *d, int prio, int want, int64_t now)
 		f->d = d;
 		f->id = id;
 		f->alert_id = sqlite3_column_int64(st, 1);
-		strlcpy_sk(f->msisdn, (const char *)sqlite3_column_text(st, 2),
-		    sizeof(f->msisdn));
+		/* Never NULL: recipients are updated, not deleted. */
+		strlcpy_sk(f->msisdn, sqlite3_column_type(st, 2) ==
+		    SQLITE_NULL ? "" : (const char *)sqlite3_column_text(st,
+		    2), sizeof(f->msisdn));
 		f->attempt = sqlite3_column_int(st, 4) + 1;
 		f->text = xstrdup(text ? text : "");
 		c->f[c->n++] = f;

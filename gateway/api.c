@@ -38,6 +38,21 @@ const struct route api_routes[] = {
 	{ POST, "/api/v1/spots", api_spots_create, R_ADMIN | R_OFFICIAL,
 	    "spots_create" },
 	{ GET, "/api/v1/spots/{}", api_spots_get, R_ANY, "spots_get" },
+	{ GET, "/api/v1/inbound", api_inbound_list, R_ANY, "inbound_list" },
+	{ POST, "/api/v1/distributions", api_distributions_create,
+	    R_ADMIN | R_OFFICIAL, "distributions_create" },
+	{ GET, "/api/v1/distributions/{}", api_distributions_get, R_ANY,
+	    "distributions_get" },
+	{ POST, "/api/v1/distributions/{}/receipts", api_receipts_create,
+	    R_ADMIN | R_OFFICIAL, "receipts_create" },
+	{ GET, "/api/v1/unions/{}/relief", api_union_relief, R_ANY,
+	    "union_relief" },
+	{ GET, "/api/v1/unions/{}/receipts/verify", api_union_verify, R_ANY,
+	    "union_verify" },
+	{ GET, "/api/v1/grievances", api_grievances_list, R_ANY,
+	    "grievances_list" },
+	{ POST, "/api/v1/grievances/{}/resolve", api_grievances_resolve,
+	    R_ADMIN | R_OFFICIAL, "grievances_resolve" },
 	{ 0, NULL, NULL, 0, NULL }
 };
 
@@ -45,6 +60,7 @@ const struct route api_routes[] = {
 const struct route callback_routes[] = {
 	{ GET, "/healthz", api_healthz, 0, "cb_healthz" },
 	{ GET, "/kannel/dlr", api_kannel_dlr, 0, "kannel_dlr" },
+	{ GET, "/kannel/mo", api_kannel_mo, 0, "kannel_mo" },
 	{ 0, NULL, NULL, 0, NULL }
 };
 

@@ -69,6 +69,10 @@ static const struct conf_key conf_keys[] = {
 	K("sip", "channels", CT_INT, sip_channels, 1, 10000),
 	K("sip", "rtp_ports", CT_PORTS, rtp_port_min, 0, 0),
 	K("ivr", "prompts", CT_STR, ivr_prompts, 0, 0),
+	K("replies", "dedupe_window", CT_INT, dedupe_window, 0, 86400),
+	K("relief", "wrong_codes", CT_INT, wrong_codes, 1, 1000),
+	K("relief", "wrong_code_window", CT_INT, wrong_code_window, 60,
+	    30 * 86400),
 	K("audio", "target_lufs", CT_DOUBLE, target_lufs, -70, -5),
 	K("audio", "max_seconds", CT_DOUBLE, audio_max_seconds, 1, 86400),
 };
@@ -125,6 +129,9 @@ conf_defaults(struct conf *c)
 	c->rtp_port_min = 20000;
 	c->rtp_port_max = 29999;
 	c->ivr_prompts = xstrdup("prompts");
+	c->dedupe_window = 600;
+	c->wrong_codes = 5;
+	c->wrong_code_window = 3600;
 	c->target_lufs = -19;
 	c->audio_max_seconds = 600;
 }

@@ -65,6 +65,11 @@ struct conf {
 	/* [ivr] */
 	char		*ivr_prompts;
 
+	/* [replies] */
+	int		 dedupe_window;		/* s: same sender+text = repeat */
+	/* [relief] */
+	int		 wrong_codes;		/* wrong codes per window */
+	int		 wrong_code_window;	/* seconds */
 	/* [audio] */
 	double		 target_lufs;
 	double		 audio_max_seconds;	/* longer audio refused */

@@ -49,6 +49,9 @@ static const struct cmd_entry *sk_commands[] = {
 	&cmd_alert_entry,
 	&cmd_audio_entry,
 	&cmd_spot_entry,
+	&cmd_relief_entry,
+	&cmd_grievance_entry,
+	&cmd_inbound_entry,
 	NULL
 };
 

@@ -61,6 +61,9 @@ extern const struct cmd_entry cmd_kannel_config_entry;
 extern const struct cmd_entry cmd_alert_entry;
 extern const struct cmd_entry cmd_audio_entry;
 extern const struct cmd_entry cmd_spot_entry;
+extern const struct cmd_entry cmd_relief_entry;
+extern const struct cmd_entry cmd_grievance_entry;
+extern const struct cmd_entry cmd_inbound_entry;
 
 /*
  * sanket.c: shared by the commands.

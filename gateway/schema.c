@@ -140,6 +140,175 @@ const char *const store_migrations[] = {
 	"  original_path TEXT NOT NULL,"
 	"  cache_path TEXT NOT NULL"
 	");",
+
+	/*
+	 * 4: replies and relief (campaigns/inbound.c, relief.c,
+	 * grievance.c).
+	 *
+	 * messages is rebuilt: a message no longer needs an alert or a
+	 * registered recipient (answers to replies, relief notices with
+	 * their code, grievance resolutions carry their own msisdn and
+	 * text), and a warning's rows carry its confirmation window so a
+	 * "confirm" finds the latest open one through a small partial index.
+	 *
+	 * receipts is append-only (triggers) and hash-chained per union:
+	 * hash = SHA-256 over the previous entry's hash and this entry's
+	 * content (campaigns/relief.c defines the exact bytes).  The
+	 * triggers stop the application, not someone with the file: that
+	 * is what the chain is for.
+	 */
+	"CREATE TABLE messages4 ("
+	"  id INTEGER PRIMARY KEY,"
+	"  alert_id INTEGER REFERENCES alerts(id),"	/* NULL: origin */
+	"  recipient_id INTEGER,"		/* NULL: unregistered */
+	"  union_code TEXT,"
+	"  lang TEXT NOT NULL,"
+	"  channel TEXT NOT NULL DEFAULT 'sms',"
+	"  priority INTEGER NOT NULL,"
+	"  state INTEGER NOT NULL DEFAULT 0,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_at INTEGER NOT NULL,"
+	"  parts INTEGER NOT NULL,"
+	"  dlr INTEGER,"
+	"  reason TEXT,"
+	"  submitted_at INTEGER,"
+	"  done_at INTEGER,"
+	"  confirmed_at INTEGER,"
+	"  confirm_ms INTEGER,"			/* window from submission */
+	"  origin TEXT NOT NULL DEFAULT 'alert' CHECK (origin IN ('alert',"
+	"    'reply', 'relief', 'grievance')),"
+	"  msisdn TEXT,"			/* NULL: the recipient's */
+	"  text TEXT"				/* NULL: the alert's, in lang */
+	");"
+	"INSERT INTO messages4 (id, alert_id, recipient_id, union_code, lang,"
+	"  channel, priority, state, attempts, next_at, parts, dlr, reason,"
+	"  submitted_at, done_at, confirmed_at, confirm_ms)"
+	"  SELECT m.id, m.alert_id, m.recipient_id, m.union_code, m.lang,"
+	"  m.channel, m.priority, m.state, m.attempts, m.next_at, m.parts,"
+	"  m.dlr, m.reason, m.submitted_at, m.done_at, m.confirmed_at,"
+	"  CASE WHEN a.kind = 'warning' THEN a.confirm_within * 1000 END"
+	"  FROM messages m JOIN alerts a ON a.id = m.alert_id;"
+	"DROP TABLE messages;"
+	"ALTER TABLE messages4 RENAME TO messages;"
+	"CREATE INDEX messages_due ON messages(priority, next_at)"
+	"  WHERE state = 0;"
+	"CREATE INDEX messages_alert ON messages(alert_id, union_code, state,"
+	"  parts);"
+	"CREATE INDEX messages_confirm ON messages(recipient_id)"
+	"  WHERE confirm_ms IS NOT NULL;"
+
+	/* Every MO as it came (text: the bytes Kannel passed, perhaps not
+	 * UTF-8), then what it meant and what was done. */
+	"CREATE TABLE inbound ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at_ms INTEGER NOT NULL,"
+	"  kannel_id TEXT,"			/* %I: a retried callback */
+	"  sender TEXT NOT NULL,"		/* %p as given */
+	"  msisdn TEXT,"			/* E.164; NULL: not a number */
+	"  to_addr TEXT,"			/* %P */
+	"  smsc TEXT,"				/* %i */
+	"  coding INTEGER,"			/* %c */
+	"  charset TEXT,"			/* %C */
+	"  text BLOB NOT NULL,"
+	"  recipient_id INTEGER,"
+	"  union_code TEXT,"
+	"  lang TEXT,"				/* of the answer */
+	"  intent TEXT,"			/* NULL until parsed */
+	"  arg TEXT,"
+	"  outcome TEXT,"			/* what was done */
+	"  duplicate_of INTEGER,"
+	"  reply_id INTEGER"			/* messages.id */
+	");"
+	"CREATE INDEX inbound_kannel ON inbound(kannel_id)"
+	"  WHERE kannel_id IS NOT NULL;"
+	"CREATE INDEX inbound_msisdn ON inbound(msisdn, at_ms);"
+	"CREATE INDEX inbound_at ON inbound(at_ms);"
+
+	"CREATE TABLE distributions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  union_code TEXT NOT NULL REFERENCES areas(code),"
+	"  programme TEXT NOT NULL,"		/* "VGF", "GR", "OMS", "cash" */
+	"  item TEXT NOT NULL,"			/* "rice" */
+	"  unit TEXT NOT NULL DEFAULT '',"	/* "kg" */
+	"  quantity INTEGER NOT NULL CHECK (quantity > 0),"	/* each */
+	"  place TEXT NOT NULL,"
+	"  at INTEGER NOT NULL,"		/* hand-out time, s */
+	"  alert_id INTEGER REFERENCES alerts(id),"	/* the notice */
+	"  token_id INTEGER,"
+	"  created_at INTEGER NOT NULL,"
+	"  entitlements INTEGER NOT NULL DEFAULT 0"
+	");"
+	"CREATE INDEX distributions_union ON distributions(union_code);"
+	"CREATE TABLE entitlements ("
+	"  id INTEGER PRIMARY KEY,"
+	"  distribution_id INTEGER NOT NULL REFERENCES distributions(id),"
+	"  recipient_id INTEGER NOT NULL REFERENCES recipients(id),"
+	"  msisdn TEXT NOT NULL,"		/* the owner, bound at issue */
+	"  code TEXT NOT NULL,"			/* 6 digits, CSPRNG */
+	"  quantity INTEGER NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN"
+	"    ('pending', 'received', 'short', 'disputed')),"
+	"  received_qty INTEGER,"
+	"  received_at INTEGER,"		/* ms */
+	"  channel TEXT,"			/* sms, api, ivr */
+	"  message_id INTEGER,"			/* the notice */
+	"  UNIQUE (distribution_id, code),"
+	"  UNIQUE (distribution_id, recipient_id)"
+	");"
+	"CREATE INDEX entitlements_code ON entitlements(code);"
+	"CREATE TABLE receipts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  union_code TEXT NOT NULL,"
+	"  seq INTEGER NOT NULL,"		/* 1, 2, ... per union */
+	"  distribution_id INTEGER NOT NULL,"
+	"  entitlement_id INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('received', 'disputed')),"
+	"  quantity INTEGER,"			/* received */
+	"  channel TEXT NOT NULL CHECK (channel IN ('sms', 'api', 'ivr')),"
+	"  actor TEXT NOT NULL,"		/* msisdn, or "token:ID" */
+	"  at_ms INTEGER NOT NULL,"
+	"  raw TEXT NOT NULL,"			/* text, keys, officer's note */
+	"  prev_hash TEXT NOT NULL,"		/* hex; 64 zeros first */
+	"  hash TEXT NOT NULL,"
+	"  UNIQUE (union_code, seq)"
+	");"
+	"CREATE TRIGGER receipts_no_update BEFORE UPDATE ON receipts"
+	"  BEGIN SELECT RAISE(ABORT, 'receipts are append-only'); END;"
+	"CREATE TRIGGER receipts_no_delete BEFORE DELETE ON receipts"
+	"  BEGIN SELECT RAISE(ABORT, 'receipts are append-only'); END;"
+	/* Codes tried by a number that does not own them, or unknown. */
+	"CREATE TABLE code_attempts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at_ms INTEGER NOT NULL,"
+	"  msisdn TEXT NOT NULL,"
+	"  code TEXT NOT NULL,"
+	"  channel TEXT NOT NULL,"
+	"  reason TEXT NOT NULL,"		/* "not_owner", "unknown" */
+	"  entitlement_id INTEGER"
+	");"
+	"CREATE INDEX code_attempts_msisdn ON code_attempts(msisdn, at_ms);"
+
+	"CREATE TABLE grievances ("
+	"  id INTEGER PRIMARY KEY,"
+	"  union_code TEXT,"			/* NULL: unregistered sender */
+	"  msisdn TEXT NOT NULL,"
+	"  recipient_id INTEGER,"
+	"  channel TEXT NOT NULL CHECK (channel IN ('sms', 'ivr', 'api')),"
+	"  category TEXT NOT NULL DEFAULT 'general',"	/* "relief" */
+	"  text TEXT NOT NULL,"
+	"  lang TEXT NOT NULL DEFAULT 'bn',"
+	"  entitlement_id INTEGER REFERENCES entitlements(id),"
+	"  inbound_id INTEGER REFERENCES inbound(id),"
+	"  recording TEXT,"			/* WAV path, voice */
+	"  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open',"
+	"    'resolved')),"
+	"  created_at INTEGER NOT NULL,"	/* s */
+	"  resolved_at INTEGER,"
+	"  resolution TEXT,"
+	"  resolved_by INTEGER,"		/* token id */
+	"  message_id INTEGER"			/* the resolution SMS */
+	");"
+	"CREATE INDEX grievances_union ON grievances(union_code, status);",
 };
 
 const int store_nmigrations =
