@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "auth.h"
+#include "reply.h"
 #include "sms.h"
 
 struct gw;
@@ -193,6 +194,57 @@ struct receipt_out {
 int	relief_receipt(struct store *, const struct receipt_in *,
 	    struct receipt_out *);
 
+#define RELIEF_MAX_BENEFICIARIES	100000	/* per distribution */
+
+/* A POST /api/v1/distributions body, checked (relief_dist_parse). */
+struct relief_req {
+	const char	*union_code;	/* points into the parsed JSON */
+	char		*programme;	/* cleaned (text_clean), owned */
+	char		*item, *unit, *place;
+	long		 quantity;	/* per beneficiary, > 0 */
+	int64_t		 at;		/* hand-out time, s */
+	json_t		*beneficiaries;	/* borrowed list; NULL = programme */
+};
+
+struct relief_made {
+	int64_t		 id, alert_id, entitlements;
+	struct sms_len	 bn, en;	/* of one notice, code included */
+};
+
+/* A 6-digit code from getrandom(2), uniform over 000000-999999. 0/-1. */
+int	relief_code_new(char out[RELIEF_CODE_LEN + 1]);
+/*
+ * Parse and validate a distribution body (shape, lengths, time).  0, or
+ * -1 with an HTTP status, an error code and a message.  The caller frees
+ * with relief_req_clear (also after -1).
+ */
+int	relief_dist_parse(json_t *, int64_t now, struct relief_req *,
+	    int *status, const char **code, char *msg, size_t msglen);
+void	relief_req_clear(struct relief_req *);
+/*
+ * Create the distribution in the caller's open transaction: resolve the
+ * beneficiaries, issue one entitlement and code each, the notice alert
+ * and one notice SMS each (camp_outbox_add).  0 done; 1 refused (status,
+ * code, msg; *rows, if not NULL, the bad beneficiary rows, caller
+ * decrefs), -1 store error.  The caller commits, then dispatch_kick.
+ */
+int	relief_dist_create(struct store *, const struct relief_req *,
+	    int64_t token_id, int max_parts, struct relief_made *,
+	    int *status, const char **code, char *msg, size_t msglen,
+	    json_t **rows);
+/* The union of distribution id: 0 found, 1 unknown, -1 error. */
+int	relief_dist_union(struct store *, int64_t id, char union_code[33]);
+/* GET /api/v1/distributions/{id}: NULL if unknown or on error. */
+json_t	*relief_dist_status(struct store *, int64_t id, int dlr_timeout);
+/*
+ * Recompute the receipt chain of a union in one ordered index scan:
+ * {union, entries, ok, head, first_broken: null | {seq, id, reason,
+ * message}}.  NULL on a store error.
+ */
+json_t	*relief_verify(struct store *, const char *union_code);
+/* "+8801711000001" -> "+88017XXXX0001" (social-audit lists). */
+void	relief_msisdn_mask(const char *msisdn, char *out, size_t len);
+
 /* --- grievance.c ------------------------------------------------------ */
 
 struct grievance_in {
@@ -209,11 +261,118 @@ struct grievance_in {
 	int64_t		 now;		/* s */
 };
 
-/* Open a grievance in the caller's transaction: its id, or -1. */
+/*
+ * Open a grievance in the caller's transaction: its id, or -1 (invalid
+ * input, logged; or a store error).  text is cleaned (text_clean) and cut
+ * to GRIEVANCE_TEXT_MAX - 1 bytes on a code point boundary; it may be
+ * empty only for a relief dispute (entitlement_id) or a recording.
+ * category NULL = "general", lang NULL = "bn".
+ */
 int64_t	grievance_open(struct store *, const struct grievance_in *);
+
+#define GRIEVANCE_TEXT_MAX	2048	/* bytes with the NUL */
+#define GRIEVANCE_NOTE_MAX	500	/* code points in a resolution */
+
+enum grievance_status {
+	GRIEVANCE_OPEN = 0,
+	GRIEVANCE_RESOLVED,
+	GRIEVANCE_ALL
+};
+
+struct grievance_filter {
+	const char	*area;		/* any level; NULL = all in scope */
+	int		 status;	/* enum grievance_status */
+	int64_t		 since;		/* created_at >= since (s) */
+	int		 limit;
+};
+
+/*
+ * The grievances the token may see that match f, newest first: a JSON
+ * array (docs/api.md "Grievances"), or NULL on a store error.  A scoped
+ * token sees those whose union lies inside its scope; grievances without
+ * a union only show to national tokens.
+ */
+json_t	*grievance_list(struct store *, const struct token *,
+	    const struct grievance_filter *);
+/*
+ * The same as CSV for the national Grievance Redress System
+ * (docs/grievances.md): a UTF-8 BOM, a header, one RFC 4180 row each.
+ * Caller frees; NULL on a store error.
+ */
+char	*grievance_csv(struct store *, const struct token *,
+	    const struct grievance_filter *, size_t *lenp);
+
+enum grievance_resolve_rc {
+	GRIEVANCE_RESOLVE_OK = 0,
+	GRIEVANCE_RESOLVE_UNKNOWN,	/* no such grievance */
+	GRIEVANCE_RESOLVE_SCOPE,	/* outside the token's scope */
+	GRIEVANCE_RESOLVE_DONE,		/* already resolved: nothing sent */
+	GRIEVANCE_RESOLVE_ERROR = -1
+};
+
+struct grievance_resolved {
+	int64_t		 id;
+	int64_t		 message_id;	/* the resolution SMS */
+	char		 union_code[33];	/* "" = none */
+	char		 lang[3];
+	struct sms_len	 sms;
+	int		 truncated;	/* the note was cut to fit the SMS */
+};
+
+/*
+ * The SMS that tells the complainant: "Your complaint #N has been
+ * resolved: NOTE" or its Bangla, NOTE cut on a character boundary with an
+ * ellipsis so that the whole fits max_parts.  Caller frees; *truncated
+ * says whether the note was cut.
+ */
+char	*grievance_sms_text(int64_t id, const char *lang, const char *note,
+	    int max_parts, int *truncated);
+/*
+ * Resolve grievance id with note (clean, 1..GRIEVANCE_NOTE_MAX code
+ * points: the caller validates) inside the caller's transaction: status,
+ * resolution, resolved_by and the resolution SMS queued through the
+ * outbox.  Returns enum grievance_resolve_rc; out is filled on OK.  Kick
+ * the dispatcher after the commit.
+ */
+int	grievance_resolve(struct store *, int64_t id, const struct token *,
+	    const char *note, int max_parts, struct grievance_resolved *out);
 
 /* --- inbound.c: Kannel MO ---------------------------------------------- */
 
+struct conf;
+
+/* One MO as Kannel's get-url passed it. */
+struct mo_in {
+	const char	*sender;	/* %p, as given */
+	const char	*to;		/* %P; NULL = absent */
+	const char	*kannel_id;	/* %I; NULL = absent */
+	const char	*smsc;		/* %i */
+	const char	*charset;	/* %C: "UTF-8", "UTF-16BE", ... */
+	int		 coding;	/* %c; -1 = absent */
+	const char	*text;		/* %a: bytes, any */
+	size_t		 len;
+	int64_t		 now_ms;
+};
+
+struct mo_result {
+	int64_t		 inbound_id;
+	int64_t		 duplicate_of;	/* 0 = not a repeat */
+	int64_t		 reply_id;	/* the answer's message; 0 = none */
+	const char	*intent;	/* static; NULL = not parsed */
+	char		 arg[REPLY_TEXT_MAX + 16];
+	char		 outcome[256];
+};
+
+/*
+ * Store, dedupe, parse, act on and answer one MO inside the current
+ * group-commit batch (inbound.c draws the steps).  0, or -1 if the raw
+ * row could not be stored (nothing was accepted: Kannel should retry).
+ * Kick the dispatcher once committed (an answer may be queued).
+ */
+int	inbound_handle(struct store *, const struct conf *,
+	    const struct mo_in *, struct mo_result *);
+/* A forged MO callback was refused (counted). */
+void	inbound_forged(void);
 /* Inbound metrics lines (Prometheus text). */
 void	inbound_metrics(struct evbuffer *);
 

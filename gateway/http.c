@@ -62,6 +62,28 @@ http_finish(struct http_req *r, int status, const char *ctype,
 	evhttp_send_reply(r->req, status, NULL, body);
 }
 
+struct evhttp_request *
+http_defer(struct http_req *r, int status)
+{
+	r->replied = 1;
+	r->status = status;
+	return r->req;
+}
+
+void
+http_send_later(struct evhttp_request *req, int status, const char *ctype,
+    const char *body, size_t len)
+{
+	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
+	struct evbuffer		*b = evbuffer_new();
+
+	evhttp_add_header(h, "Content-Type", ctype);
+	evhttp_add_header(h, "Cache-Control", "no-store");
+	evbuffer_add(b, body, len);
+	evhttp_send_reply(req, status, NULL, b);
+	evbuffer_free(b);
+}
+
 void
 http_reply_text(struct http_req *r, int status, const char *ctype,
     const char *body, size_t len)

@@ -89,6 +89,16 @@ void	http_reply_error(struct http_req *, int status, const char *code,
 void	http_reply_text(struct http_req *, int status, const char *ctype,
 	    const char *body, size_t len);
 
+/*
+ * Answer later, once something is durable (an MO after its commit):
+ * marks r replied (status counts in the metrics) and returns the request
+ * for http_send_later().  If the peer goes away meanwhile libevent keeps
+ * the request (it is not done yet) and http_send_later() frees it.
+ */
+struct evhttp_request *http_defer(struct http_req *, int status);
+void	http_send_later(struct evhttp_request *, int status,
+	    const char *ctype, const char *body, size_t len);
+
 /* Query parameter, or NULL. */
 const char	*http_query(struct http_req *, const char *key);
 /* 0/1 flag parameter (absent = 0); -1 and a 400 reply if malformed. */

@@ -95,4 +95,5 @@ metrics_write(struct metrics *m, struct gw *gw, struct evbuffer *b)
 	    "# TYPE sanket_kannel_up gauge\nsanket_kannel_up %d\n",
 	    gw->kannel_up);
 	dispatch_metrics(gw->dispatch, b);
+	inbound_metrics(b);
 }
