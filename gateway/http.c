@@ -9,6 +9,7 @@
 #include <sys/queue.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <stdarg.h>
@@ -19,6 +20,7 @@
 #include "conf.h"
 #include "http.h"
 #include "import.h"
+#include "kannel.h"
 #include "log.h"
 #include "metrics.h"
 #include "store.h"
@@ -392,6 +394,19 @@ done:
 	evhttp_clear_headers(&r.query);
 }
 
+/* Connections of the callback listener: the lowest event priority. */
+static struct bufferevent *
+http_callback_bev_cb(struct event_base *base, void *arg)
+{
+	struct bufferevent	*bev;
+
+	(void)arg;
+	bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+	if (bev != NULL)
+		bufferevent_priority_set(bev, SK_PRIO_CALLBACK);
+	return bev;
+}
+
 struct listener *
 http_listen(struct gw *gw, const char *host, uint16_t port,
     const struct route *routes)
@@ -410,6 +425,8 @@ http_listen(struct gw *gw, const char *host, uint16_t port,
 	l->gw = gw;
 	l->routes = routes;
 	evhttp_set_gencb(h, http_dispatch_cb, l);
+	if (routes == callback_routes)
+		evhttp_set_bevcb(h, http_callback_bev_cb, NULL);
 	if (evhttp_bind_socket_with_handle(h, host, port) == NULL) {
 		log_warn("cannot listen on %s:%u", host, port);
 		evhttp_free(h);

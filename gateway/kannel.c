@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
@@ -75,6 +76,7 @@ struct kannel *
 kannel_new(struct event_base *base, const struct conf *conf)
 {
 	struct kannel	*k;
+	struct bufferevent	*bev;
 	const char	*h;
 	int		 i, port;
 
@@ -95,8 +97,17 @@ kannel_new(struct event_base *base, const struct conf *conf)
 	k->conns = xcalloc(k->nconns, sizeof(*k->conns));
 	for (i = 0; i < k->nconns; i++) {
 		k->conns[i].k = k;
-		k->conns[i].evcon = evhttp_connection_base_new(base, NULL, h,
-		    (ev_uint16_t)port);
+		/*
+		 * Kannel's answers at the highest event priority: a burst of
+		 * delivery reports on the callback listener (lowest) must
+		 * not hold back the answer that frees a window slot.
+		 */
+		bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+		if (bev == NULL)
+			fatalx("%s: bufferevent_socket_new", __func__);
+		bufferevent_priority_set(bev, SK_PRIO_KANNEL);
+		k->conns[i].evcon = evhttp_connection_base_bufferevent_new(base,
+		    NULL, bev, h, (ev_uint16_t)port);
 		if (k->conns[i].evcon == NULL)
 			fatalx("%s: evhttp_connection_base_new", __func__);
 		evhttp_connection_set_timeout(k->conns[i].evcon,

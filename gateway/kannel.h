@@ -26,6 +26,17 @@ struct conf;
 struct event_base;
 struct kannel;
 
+/*
+ * sanketd's event priorities (event_base_priority_init(base, SK_NPRIO)):
+ * Kannel's sendsms answers first, then timers and the API, then Kannel's
+ * callbacks (delivery reports, MO), so a burst of callbacks never delays
+ * the answers that keep the send window moving.
+ */
+#define SK_PRIO_KANNEL		0
+#define SK_PRIO_DEFAULT		1
+#define SK_PRIO_CALLBACK	2
+#define SK_NPRIO		3
+
 enum kannel_result {
 	KANNEL_OK,
 	KANNEL_PERMANENT,

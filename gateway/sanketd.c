@@ -24,6 +24,7 @@
 #include "conf.h"
 #include "gateway.h"
 #include "http.h"
+#include "kannel.h"
 #include "log.h"
 #include "metrics.h"
 #include "store.h"
@@ -132,6 +133,8 @@ main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN);
 	if ((gw.base = event_base_new()) == NULL)
 		fatalx("event_base_new");
+	if (event_base_priority_init(gw.base, SK_NPRIO) == -1)
+		fatalx("event_base_priority_init");
 	if ((gw.store = store_open(conf.database, err, sizeof(err))) == NULL)
 		fatalx("store: %s", err);
 	store_batch_attach(gw.store, gw.base, conf.commit_interval_ms,
