@@ -57,7 +57,7 @@
 #include "xmalloc.h"
 
 static uint64_t	 mo_intents[REPLY_STOP + 1];
-static uint64_t	 mo_duplicates, mo_forged, mo_unanswered;
+static uint64_t	 mo_duplicates, mo_forged, mo_unanswered, mo_answers;
 
 /* --- answers ------------------------------------------------------------ */
 
@@ -801,6 +801,8 @@ inbound_handle(struct store *s, const struct conf *cf,
 		res->reply_id = camp_outbox_add(s, &om);
 		if (res->reply_id == -1)
 			res->reply_id = 0;
+		else
+			mo_answers++;
 	}
 	log_info("inbound=%lld from=%s intent=%s: %s%s", (long long)
 	    res->inbound_id, c.msisdn, res->intent, res->outcome,
@@ -838,7 +840,11 @@ inbound_metrics(struct evbuffer *b)
 	    "# HELP sanket_mo_unanswered_total Inbound SMS from senders that "
 	    "are not phone numbers.\n"
 	    "# TYPE sanket_mo_unanswered_total counter\n"
-	    "sanket_mo_unanswered_total %llu\n",
+	    "sanket_mo_unanswered_total %llu\n"
+	    "# HELP sanket_mo_answers_total Answers to inbound SMS queued "
+	    "(sent through sendsms at reply priority).\n"
+	    "# TYPE sanket_mo_answers_total counter\n"
+	    "sanket_mo_answers_total %llu\n",
 	    (unsigned long long)mo_duplicates, (unsigned long long)mo_forged,
-	    (unsigned long long)mo_unanswered);
+	    (unsigned long long)mo_unanswered, (unsigned long long)mo_answers);
 }
