@@ -156,6 +156,9 @@ main(int argc, char *argv[])
 		if (event_reinit(gw.base) == -1)
 			fatalx("event_reinit");
 	}
+	/* After daemon(): a thread does not survive fork. */
+	if (store_checkpointer_start(gw.store) == -1)
+		log_warnx("store: checkpoints stay on the event loop");
 	ev_term = evsignal_new(gw.base, SIGTERM, sanketd_signal_cb, &gw);
 	ev_int = evsignal_new(gw.base, SIGINT, sanketd_signal_cb, &gw);
 	ev_hup = evsignal_new(gw.base, SIGHUP, sanketd_signal_cb, &gw);

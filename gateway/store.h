@@ -53,6 +53,15 @@ int		 store_batch_flush(struct store *);
 void		 store_batch_after(struct store *, void (*cb)(void *),
 		    void *arg);
 
+/*
+ * Move WAL checkpoints off the calling thread (sanketd's event loop):
+ * a thread with its own connection runs a PASSIVE checkpoint whenever
+ * the WAL passes 1000 pages.  0, or -1 (logged; SQLite's automatic
+ * checkpoint stays on).  store_close() stops it.
+ */
+int		 store_checkpointer_start(struct store *);
+void		 store_checkpointer_stop(struct store *);
+
 /* Run one statement that returns a single integer (COUNT(*) ...). */
 int		 store_int64(struct store *, const char *sql, int64_t *out);
 /* Wall clock, seconds and milliseconds since the epoch. */
