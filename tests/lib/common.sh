@@ -958,3 +958,165 @@ sk_need_kannel_suite() {
 	command -v "$SK_PYTHON" >/dev/null || skip_all "python3 not installed"
 	sk_tmpdir
 }
+
+# --- SMS replies (MO): tests/e2e/replies.sh, bench/mo.sh ------------------------
+#
+#	sk_mo FROM TEXT [COUNT]		# an MO through the real fakesmsc
+#	sk_mo_ucs2 FROM TEXT [COUNT]	# the same, Bangla as UCS-2
+#	sk_mo_http FROM TEXT [K=V|-K...]	# GET /kannel/mo as smsbox would
+#	sk_mt_count TO			# whole MTs fakesmsc got for TO
+#	sk_mt_last TO			# the text of the last of them
+#	sk_wait_mt TO N [TIMEOUT]	# until TO has N MTs or more
+#
+# The fake SMSC serves one fakesmsc at a time, so sk_mo swaps the MT sink
+# of sk_start_kannel for a fakesmsc that sends the MO(s) and then stays
+# connected as the new sink: answers to the MO (and every later MT) are
+# printed by it, and sk_fake_msgs / sk_fake_count read its output after
+# the earlier sinks' (fakesmsc.log.N, as sk_restart_kannel keeps them).
+# An MT that Kannel writes to the old sink in the instant it is stopped
+# could be lost: wait for the answers you expect before the next sk_mo.
+
+# sk_mo_number NUMBER: NUMBER as the SMSC gives it to Kannel (%p): digits,
+# no '+' ("+8801711000001" -> "8801711000001").
+sk_mo_number() {
+	printf '%s' "${1#+}"
+}
+
+# sk_fake_queue_empty: bearerbox has no MT queued for the fake SMSC.
+sk_fake_queue_empty() {
+	sk_kannel_status | grep 'FAKE\[' | grep -q 'queued 0 msgs'
+}
+
+# sk_fake_offline: the fake SMSC has no fakesmsc connected.
+sk_fake_offline() {
+	local st
+	st=$(sk_kannel_status) || return 1
+	! printf '%s\n' "$st" | grep -q 'FAKE.*(online'
+}
+
+# sk_fake_sent N: the current fakesmsc has sent N MOs.
+sk_fake_sent() {
+	grep -q "fakesmsc: sent message $1\$" "$SK_FAKESMSC_LOG" 2>/dev/null
+}
+
+# sk_mo_raw FROM TYPE DATA [COUNT]: replace the MT sink by a fakesmsc
+# that sends COUNT (default 1) MOs "FROM TO TYPE DATA" (TO = [kannel]
+# sender of $SANKET_CONF, or 16000) 0.2 s apart and then stays as the
+# sink.  Returns once it has sent them and the fake SMSC is online again
+# (bounded: 10 s per step); fails, with the logs as comments, otherwise.
+# Sets SK_FAKESMSC_PID and SK_FAKESMSC_LOG like sk_kannel_run.
+sk_mo_raw() {
+	local from to typ=$2 data=$3 count=${4:-1} d=$SK_KANNEL_DIR i=1
+	from=$(sk_mo_number "$1")
+	to=$(sk_conf_get kannel sender 2>/dev/null)
+	to=${to:-16000}
+	# Let the MTs already queued for the sink reach it first.
+	sk_wait_until 10 "" -- sk_fake_queue_empty ||
+	    diag "sk_mo: MTs still queued for the fake SMSC"
+	if [ -n "${SK_FAKESMSC_PID:-}" ] && sk_alive "$SK_FAKESMSC_PID"; then
+		sk_kill "$SK_FAKESMSC_PID" 5
+	fi
+	if ! sk_wait_until 10 "" -- sk_fake_offline; then
+		diag "sk_mo: the fake SMSC still shows a client"
+		return 1
+	fi
+	if [ -f "$d/fakesmsc.log" ]; then
+		while [ -f "$d/fakesmsc.log.$i" ]; do i=$((i + 1)); done
+		mv "$d/fakesmsc.log" "$d/fakesmsc.log.$i"
+	fi
+	SK_FAKESMSC_LOG=$d/fakesmsc.log
+	sk_spawn fakesmsc "$SK_FAKESMSC_LOG" "$SK_FAKESMSC" -H 127.0.0.1 \
+	    -r "$SK_FAKE_PORT" -i 0.2 -m "$count" "$from $to $typ $data"
+	SK_FAKESMSC_PID=$SK_PID
+	export SK_FAKESMSC_PID SK_FAKESMSC_LOG
+	if ! sk_wait_until 10 "$SK_FAKESMSC_PID" -- sk_fake_sent "$count" ||
+	    ! sk_wait_until 10 "$SK_FAKESMSC_PID" -- sk_fake_online; then
+		diag "sk_mo: fakesmsc did not send $count MO from $from"
+		diag "$(tail -n 10 "$SK_FAKESMSC_LOG" 2>/dev/null)"
+		return 1
+	fi
+	sk_trace "MO x$count from $from ($typ): $data"
+}
+
+# sk_mo FROM TEXT [COUNT]: FROM texts TEXT (plain, GSM 7-bit: ASCII; Kannel
+# squeezes repeated spaces) to the service number, COUNT times (default
+# 1; each gets its own Kannel id).  See sk_mo_raw.
+sk_mo() {
+	sk_mo_raw "$1" text "$2" "${3:-1}"
+}
+
+# sk_mo_ucs2 FROM TEXT [COUNT]: TEXT (UTF-8, e.g. Bangla) sent as UCS-2:
+# fakesmsc type ucs2 with the URL-encoded UTF-16BE bytes, as a handset
+# sends Bangla.  smsbox's mo-recode hands it to sanketd as UTF-8.
+sk_mo_ucs2() {
+	local u
+	u=$("$SK_PYTHON" -c 'import sys, urllib.parse
+print(urllib.parse.quote(sys.argv[1].encode("utf-16-be")))' "$2") || return 1
+	sk_mo_raw "$1" ucs2 "$u" "${3:-1}"
+}
+
+# sk_mo_http FROM TEXT [KEY=VALUE | -KEY]...: GET /kannel/mo on the
+# callback listener from 127.0.0.1, shaped like smsbox's get-url (see
+# `sanket kannel-config`): secret ([kannel] callback_secret), from (FROM
+# without '+'), to (16000), text (TEXT's bytes, URL-encoded: invalid UTF-8
+# passes as is), coding 0, charset UTF-8, smsc FAKE, id (a fresh UUID),
+# ts (now).  KEY=VALUE sets or adds a parameter (VALUE's bytes encoded),
+# -KEY leaves one out (-secret, -from).  Sets CODE (000: no answer), BODY
+# and SK_MO_ID (the id sent, for a replay).
+sk_mo_http() {
+	local from=$1 text=$2 q out
+	shift 2
+	q=$("$SK_PYTHON" - "$(sk_conf_get kannel callback_secret)" \
+	    "$(sk_mo_number "$from")" "$(sk_conf_get kannel sender)" "$text" "$@" <<'PY'
+import os, sys, time, uuid, urllib.parse
+secret, frm, to, text = sys.argv[1:5]
+p = {"secret": secret, "from": frm, "to": to or "16000", "text": text,
+     "coding": "0", "charset": "UTF-8", "smsc": "FAKE",
+     "id": str(uuid.uuid4()), "ts": str(int(time.time()))}
+for a in sys.argv[5:]:
+    if a.startswith("-"):
+        p.pop(a[1:], None)
+    else:
+        k, _, v = a.partition("=")
+        p[k] = v
+print(p.get("id", ""))
+print("&".join(k + "=" + urllib.parse.quote_plus(os.fsencode(v), safe="")
+    for k, v in p.items()))
+PY
+	) || return 1
+	SK_MO_ID=${q%%$'\n'*}
+	q=${q#*$'\n'}
+	out=$(curl -sS --max-time 20 -o - -w '\n%{http_code}' \
+	    "http://127.0.0.1:$SK_CB_PORT/kannel/mo?$q" 2>&1) || true
+	CODE=${out##*$'\n'}
+	BODY=${out%$'\n'*}
+	[ "$CODE" != "$out" ] || BODY=""
+	export SK_MO_ID
+}
+
+# sk_mt_count TO: how many whole MTs (parts joined) fakesmsc printed for
+# TO (any form: +880..., 880...).
+sk_mt_count() {
+	local to
+	to=+$(sk_mo_number "$1")
+	sk_fake_msgs | awk -F'\t' -v t="$to" '$1 == t { n++ } END { print n + 0 }'
+}
+
+# sk_mt_last TO: the text (escaped as by sk_fake_msgs) of the last whole
+# MT for TO; empty when none.
+sk_mt_last() {
+	local to
+	to=+$(sk_mo_number "$1")
+	sk_fake_msgs | awk -F'\t' -v t="$to" '$1 == t { m = $2 } END { printf "%s", m }'
+}
+
+# sk_mt_count_at_least TO N: for polling.
+sk_mt_count_at_least() {
+	[ "$(sk_mt_count "$1")" -ge "$2" ]
+}
+
+# sk_wait_mt TO N [TIMEOUT]: until fakesmsc has N or more whole MTs for
+# TO (default 20 s); fails early when sanketd dies.
+sk_wait_mt() {
+	sk_wait_until "${3:-20}" "${SK_SANKETD_PID:-}" -- sk_mt_count_at_least "$1" "$2"
+}
