@@ -5,7 +5,7 @@
  * voice prompt or a radio-style spot needs before a call can stream it.
  *
  *	bytes or file --au_decode_*--> mono float at 8 kHz (libsndfile,
- *	    downmix, libsamplerate)          [decode.c, resample.c]
+ *	    downmix, FIR decimator, libsamplerate)  [decode.c, resample.c]
  *	text --au_tts_render--> mono float (espeak-ng, in memory)   [tts.c]
  *	intro + voice + outro + ducked bed --au_spot_mix--> one signal [spot.c]
  *	--au_prepare--> loudness to a target under a true-peak ceiling
@@ -90,6 +90,8 @@ struct au_pcm {
 struct au_pcm	*au_pcm_new(int rate);
 void		 au_pcm_free(struct au_pcm *);
 void		 au_pcm_append(struct au_pcm *, const float *, size_t);
+/* Room for `more` samples past n (one allocation for a known length). */
+void		 au_pcm_reserve(struct au_pcm *, size_t more);
 /* n samples of silence. */
 void		 au_pcm_pad(struct au_pcm *, size_t);
 double		 au_pcm_seconds(const struct au_pcm *);
@@ -121,9 +123,10 @@ void	au_hash(const void *, size_t, uint8_t *out);
 /* AU_MAX_SECONDS, AU_MAX_CHANNELS, AU_MAX_RATE, out_rate AU_RATE. */
 void	au_decode_opts_default(struct au_decode_opts *);
 /*
- * Decode, downmix (mean of the channels) and resample (libsamplerate,
- * SRC_SINC_MEDIUM_QUALITY) as the file streams in, so memory is the output
- * only.  The container is recognised by its content, never by the name.
+ * Decode, downmix (mean of the channels) and resample (an integer FIR
+ * decimator, then libsamplerate SRC_SINC_MEDIUM_QUALITY) as the file
+ * streams in, so memory is the output only.  The container is recognised
+ * by its content, never by the name.
  * *out is the caller's (au_pcm_free).  src may be NULL.
  */
 int	au_decode_file(const char *path, const struct au_decode_opts *,
@@ -156,6 +159,9 @@ struct au_loudness {
 
 int	au_loudness_measure(const float *, size_t n, int rate,
 	    struct au_loudness *, struct au_err *);
+/* Integrated loudness only (true_peak NAN): a third of the work. */
+int	au_loudness_measure_lufs(const float *, size_t n, int rate,
+	    struct au_loudness *, struct au_err *);
 /*
  * Gain to target_lufs, then a look-ahead peak limiter (no clipping) so the
  * true peak stays under ceiling_dbtp - margin_db; the gain is raised again
@@ -165,6 +171,16 @@ int	au_loudness_measure(const float *, size_t n, int rate,
 int	au_normalise(struct au_pcm *, double target_lufs, double ceiling_dbtp,
 	    double margin_db, struct au_loudness *before,
 	    struct au_loudness *after, double *gain_db, struct au_err *);
+/*
+ * The same from src (measured as *before) into work (n floats), src left
+ * as it is.  A before.true_peak of NAN (au_loudness_measure_lufs) skips
+ * the inter-sample check while the gain alone does it: the caller then
+ * checks the true peak of the result itself (au_prepare does).
+ */
+int	au_normalise_into(const float *src, float *work, size_t n, int rate,
+	    const struct au_loudness *before, double target_lufs,
+	    double ceiling_dbtp, double margin_db, struct au_loudness *after,
+	    double *gain_db, struct au_err *);
 /*
  * The look-ahead limiter alone: no sample above threshold (linear), gains
  * change smoothly (attack over the look-ahead, release_ms back up).
@@ -209,11 +225,11 @@ struct au_prepared {
 
 void	au_prepare_opts_default(struct au_prepare_opts *);
 /*
- * Normalise sig (8 kHz, modified in place), encode, cut into frames padded
+ * Normalise sig (8 kHz, left unchanged), encode, cut into frames padded
  * with silence.  Silence or near silence (< AU_SILENT_LUFS) is AU_E_SILENT.
  * hash may be NULL (zeros).
  */
-int	au_prepare(struct au_pcm *sig, const struct au_prepare_opts *,
+int	au_prepare(const struct au_pcm *sig, const struct au_prepare_opts *,
 	    const uint8_t *hash, struct au_prepared **out, struct au_err *);
 void	au_prepared_free(struct au_prepared *);
 /* The prepared stream decoded back to float at 8 kHz (for checks). */

@@ -274,7 +274,7 @@ dec_stream(SNDFILE *sf, const SF_INFO *info, const char *what,
 {
 	struct au_resampler	*rs = NULL;
 	struct au_pcm		*pcm = NULL;
-	float			*buf = NULL, *mono = NULL, v, sum;
+	float			*buf = NULL, *mono = NULL, a, sum;
 	sf_count_t		 n, total = 0, limit, clipped = 0;
 	int			 ch = info->channels, c, out_rate, e;
 	sf_count_t		 i;
@@ -299,25 +299,33 @@ dec_stream(SNDFILE *sf, const SF_INFO *info, const char *what,
 	if ((rs = au_resampler_new(info->samplerate, out_rate, err)) == NULL)
 		return -1;
 	pcm = au_pcm_new(out_rate);
+	/* The length is known (not Ogg): grow the output once. */
+	if (info->frames > 0 && info->frames != SF_COUNT_MAX)
+		au_pcm_reserve(pcm, (size_t)((double)info->frames * out_rate /
+		    info->samplerate) + 2 * AU_FRAME_SAMPLES);
 	buf = xreallocarray(NULL, (size_t)DEC_BLOCK * ch, sizeof(float));
 	mono = xreallocarray(NULL, DEC_BLOCK, sizeof(float));
 	while ((n = sf_readf_float(sf, buf, DEC_BLOCK)) > 0) {
-		for (i = 0; i < n; i++) {
-			sum = 0;
-			for (c = 0; c < ch; c++) {
-				v = buf[i * ch + c];
-				if (!isfinite(v))
-					v = 0;
-				else if (v > DEC_CLAMP)
-					v = DEC_CLAMP;
-				else if (v < -DEC_CLAMP)
-					v = -DEC_CLAMP;
-				if (fabsf(v) >= DEC_FULLSCALE)
-					clipped++;
-				sum += v;
-			}
-			mono[i] = ch == 1 ? sum : sum / ch;
+		/* NaN reads as 0, Inf and huge values are clamped. */
+		for (i = 0; i < n * ch; i++) {
+			a = fabsf(buf[i]);
+			clipped += a >= DEC_FULLSCALE;
+			if (!(a <= DEC_CLAMP))
+				buf[i] = isnan(a) ? 0 : buf[i] > 0 ? DEC_CLAMP :
+				    -DEC_CLAMP;
 		}
+		if (ch == 1)
+			memcpy(mono, buf, (size_t)n * sizeof(*mono));
+		else if (ch == 2)
+			for (i = 0; i < n; i++)
+				mono[i] = (buf[2 * i] + buf[2 * i + 1]) / 2;
+		else
+			for (i = 0; i < n; i++) {
+				sum = 0;
+				for (c = 0; c < ch; c++)
+					sum += buf[i * ch + c];
+				mono[i] = sum / ch;
+			}
 		total += n;
 		if (total > limit) {
 			au_err_set(err, AU_E_TOO_LONG, "%s: longer than %.0f s",

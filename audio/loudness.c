@@ -48,8 +48,9 @@ lin2db(double v)
 	return v > 0 ? 20 * log10(v) : -HUGE_VAL;
 }
 
-int
-au_loudness_measure(const float *x, size_t n, int rate,
+/* Integrated loudness, and the true peak if tp (else it is NAN). */
+static int
+lou_measure(const float *x, size_t n, int rate, int tp,
     struct au_loudness *l, struct au_err *err)
 {
 	ebur128_state	*st;
@@ -62,8 +63,8 @@ au_loudness_measure(const float *x, size_t n, int rate,
 	if (rate < 16 || rate > 2822400)
 		return au_err_set(err, AU_E_UNSUPPORTED, "cannot measure "
 		    "loudness at %d Hz", rate);
-	st = ebur128_init(1, (unsigned long)rate, EBUR128_MODE_I |
-	    EBUR128_MODE_TRUE_PEAK);
+	st = ebur128_init(1, (unsigned long)rate, tp ? EBUR128_MODE_I |
+	    EBUR128_MODE_TRUE_PEAK : EBUR128_MODE_I);
 	if (st == NULL)
 		return au_err_set(err, AU_E_INTERNAL, "libebur128: init");
 	want = n;
@@ -76,16 +77,30 @@ au_loudness_measure(const float *x, size_t n, int rate,
 		fed += chunk;
 	}
 	if (ebur128_loudness_global(st, &lufs) != EBUR128_SUCCESS ||
-	    ebur128_true_peak(st, 0, &peak) != EBUR128_SUCCESS)
+	    (tp && ebur128_true_peak(st, 0, &peak) != EBUR128_SUCCESS))
 		goto fail;
 	ebur128_destroy(&st);
 	l->lufs = isfinite(lufs) ? lufs : -HUGE_VAL;
-	l->true_peak = lin2db(peak);
+	l->true_peak = tp ? lin2db(peak) : NAN;
 	return 0;
 
 fail:
 	ebur128_destroy(&st);
 	return au_err_set(err, AU_E_INTERNAL, "libebur128: measuring failed");
+}
+
+int
+au_loudness_measure(const float *x, size_t n, int rate,
+    struct au_loudness *l, struct au_err *err)
+{
+	return lou_measure(x, n, rate, 1, l, err);
+}
+
+int
+au_loudness_measure_lufs(const float *x, size_t n, int rate,
+    struct au_loudness *l, struct au_err *err)
+{
+	return lou_measure(x, n, rate, 0, l, err);
 }
 
 int
@@ -100,15 +115,15 @@ au_limit(float *x, size_t n, int rate, float threshold, double release_ms)
 	if (n == 0)
 		return 0;
 	threshold *= 0.99999f;
+	/* Most signals have nothing over: look before allocating. */
+	for (i = 0; i < n; i++)
+		over |= fabsf(x[i]) > threshold;
+	if (!over)
+		return 0;
 	g = xreallocarray(NULL, n, sizeof(*g));
 	for (i = 0; i < n; i++) {
 		v = fabsf(x[i]);
 		g[i] = v > threshold ? threshold / v : 1.0f;
-		over |= v > threshold;
-	}
-	if (!over) {
-		free(g);
-		return 0;
 	}
 	L = (size_t)(LIM_LOOKAHEAD_MS * rate / 1000);
 	if (L < 1)
@@ -167,19 +182,16 @@ norm_apply(float *dst, const float *src, size_t n, double gain_db)
 }
 
 int
-au_normalise(struct au_pcm *sig, double target, double ceiling,
-    double margin, struct au_loudness *before, struct au_loudness *after,
-    double *gain_db, struct au_err *err)
+au_normalise_into(const float *src, float *work, size_t n, int rate,
+    const struct au_loudness *before, double target, double ceiling,
+    double margin, struct au_loudness *after, double *gain_db,
+    struct au_err *err)
 {
-	struct au_loudness	 b, a;
-	float			*work, thr;
+	struct au_loudness	 b = *before, a;
+	float			 thr;
 	double			 gain, limit_db = 0, tp_max;
 	int			 round;
 
-	if (au_loudness_measure(sig->s, sig->n, sig->rate, &b, err) == -1)
-		return -1;
-	if (before != NULL)
-		*before = b;
 	if (!isfinite(b.lufs) || b.lufs < AU_SILENT_LUFS)
 		return au_err_set(err, AU_E_SILENT, "the audio is silent "
 		    "(integrated loudness %s; at least %.0f LUFS is needed)",
@@ -187,18 +199,17 @@ au_normalise(struct au_pcm *sig, double target, double ceiling,
 	tp_max = ceiling - margin;
 	thr = (float)pow(10, tp_max / 20);
 	gain = target - b.lufs;
-	work = xreallocarray(NULL, sig->n, sizeof(*work));
 	for (round = 0; round < NORM_ROUNDS; round++) {
-		norm_apply(work, sig->s, sig->n, gain);
-		if (!au_limit(work, sig->n, sig->rate, thr, LIM_RELEASE_MS)) {
-			/* Pure gain: both measures move by exactly gain. */
+		norm_apply(work, src, n, gain);
+		if (!au_limit(work, n, rate, thr, LIM_RELEASE_MS)) {
+			/*
+			 * Pure gain: both measures move by exactly gain (the
+			 * true peak stays NAN if `before` has none).
+			 */
 			a.lufs = b.lufs + gain;
 			a.true_peak = b.true_peak + gain;
-		} else if (au_loudness_measure(work, sig->n, sig->rate, &a,
-		    err) == -1) {
-			free(work);
+		} else if (au_loudness_measure(work, n, rate, &a, err) == -1)
 			return -1;
-		}
 		/* Inter-sample peaks: bring the threshold down by the over. */
 		if (a.true_peak > tp_max + 0.01) {
 			thr *= (float)pow(10, (tp_max - a.true_peak - 0.02) /
@@ -211,11 +222,31 @@ au_normalise(struct au_pcm *sig, double target, double ceiling,
 		limit_db += target - a.lufs;
 		gain += target - a.lufs;
 	}
-	memcpy(sig->s, work, sig->n * sizeof(*work));
-	free(work);
 	if (after != NULL)
 		*after = a;
 	if (gain_db != NULL)
 		*gain_db = gain;
 	return 0;
+}
+
+int
+au_normalise(struct au_pcm *sig, double target, double ceiling,
+    double margin, struct au_loudness *before, struct au_loudness *after,
+    double *gain_db, struct au_err *err)
+{
+	struct au_loudness	 b;
+	float			*work;
+	int			 rc;
+
+	if (au_loudness_measure(sig->s, sig->n, sig->rate, &b, err) == -1)
+		return -1;
+	if (before != NULL)
+		*before = b;
+	work = xreallocarray(NULL, sig->n, sizeof(*work));
+	rc = au_normalise_into(sig->s, work, sig->n, sig->rate, &b, target,
+	    ceiling, margin, after, gain_db, err);
+	if (rc == 0)
+		memcpy(sig->s, work, sig->n * sizeof(*work));
+	free(work);
+	return rc;
 }

@@ -64,7 +64,7 @@ au_pcm_free(struct au_pcm *p)
 	free(p);
 }
 
-static void
+void
 au_pcm_reserve(struct au_pcm *p, size_t more)
 {
 	size_t	 cap;

@@ -9,6 +9,14 @@
  * the ceiling; should the decoded stream still be over it, the margin
  * grows by the excess and the signal is normalised again (at most
  * PREP_ROUNDS times).
+ *
+ * Cost: the first round measures only the integrated loudness before
+ * (the 4x-oversampled true peak is two thirds of libebur128's work): when
+ * the gain alone is enough (no sample over the limiter's threshold) the
+ * true peak measured after, on the decoded stream, is the check.  Only
+ * if that one is over the ceiling is the true peak measured before too,
+ * and the rounds go on as above.  One work buffer serves every round:
+ * the normalised signal, then the G.711 stream decoded into it.
  */
 #include "config.h"
 
@@ -20,7 +28,7 @@
 #include "xmalloc.h"
 
 #define PREP_MARGIN_DB	0.3
-#define PREP_ROUNDS	4
+#define PREP_ROUNDS	5
 
 void
 au_prepare_opts_default(struct au_prepare_opts *o)
@@ -59,13 +67,12 @@ au_prepared_pcm(const struct au_prepared *p)
 }
 
 int
-au_prepare(struct au_pcm *sig, const struct au_prepare_opts *o,
+au_prepare(const struct au_pcm *sig, const struct au_prepare_opts *o,
     const uint8_t *hash, struct au_prepared **out, struct au_err *err)
 {
 	struct au_prepared	*p;
 	struct au_loudness	 before, after;
-	struct au_pcm		*dec = NULL;
-	float			*orig;
+	float			*work = NULL;
 	double			 margin = PREP_MARGIN_DB, gain = 0;
 	size_t			 frames, nbytes;
 	int			 round;
@@ -86,6 +93,10 @@ au_prepare(struct au_pcm *sig, const struct au_prepare_opts *o,
 	    o->ceiling_dbtp > 0)
 		return au_err_set(err, AU_E_INVALID, "ceiling %.1f dBTP is "
 		    "out of range (-20 .. 0)", o->ceiling_dbtp);
+	/* Round 0 measures no true peak before: the one after decides. */
+	if (au_loudness_measure_lufs(sig->s, sig->n, sig->rate, &before,
+	    err) == -1)
+		return -1;
 
 	frames = (sig->n + AU_FRAME_SAMPLES - 1) / AU_FRAME_SAMPLES;
 	nbytes = frames * AU_FRAME_SAMPLES;
@@ -98,38 +109,41 @@ au_prepare(struct au_pcm *sig, const struct au_prepare_opts *o,
 		memcpy(p->hash, hash, AU_HASH_LEN);
 	p->data = xmalloc(nbytes);
 
-	orig = xreallocarray(NULL, sig->n, sizeof(*orig));
-	memcpy(orig, sig->s, sig->n * sizeof(*orig));
+	/* work: the normalised signal, then the G.711 stream decoded. */
+	work = xreallocarray(NULL, sig->n, sizeof(*work));
 	for (round = 0; round < PREP_ROUNDS; round++) {
-		if (round > 0)
-			memcpy(sig->s, orig, sig->n * sizeof(*orig));
-		if (au_normalise(sig, o->target_lufs, o->ceiling_dbtp, margin,
-		    &before, NULL, &gain, err) == -1)
+		if (au_normalise_into(sig->s, work, sig->n, sig->rate, &before,
+		    o->target_lufs, o->ceiling_dbtp, margin, NULL, &gain, err)
+		    == -1)
 			goto fail;
-		au_g711_encode(p->codec, sig->s, sig->n, p->data);
+		au_g711_encode(p->codec, work, sig->n, p->data);
 		memset(p->data + sig->n, au_g711_silence(p->codec),
 		    nbytes - sig->n);
-		au_pcm_free(dec);
-		dec = au_prepared_pcm(p);
-		if (au_loudness_measure(dec->s, dec->n, AU_RATE, &after, err)
+		au_g711_decode(p->codec, p->data, sig->n, work);
+		if (au_loudness_measure(work, sig->n, AU_RATE, &after, err)
 		    == -1)
 			goto fail;
 		if (after.true_peak <= o->ceiling_dbtp)
 			break;
+		if (isnan(before.true_peak)) {
+			/* Over without a true peak to go on: measure it. */
+			if (au_loudness_measure(sig->s, sig->n, sig->rate,
+			    &before, err) == -1)
+				goto fail;
+			continue;
+		}
 		margin += after.true_peak - o->ceiling_dbtp + 0.05;
 	}
 	p->lufs_before = before.lufs;
 	p->lufs_after = after.lufs;
 	p->peak_after = after.true_peak;
 	p->gain_db = gain;
-	free(orig);
-	au_pcm_free(dec);
+	free(work);
 	*out = p;
 	return 0;
 
 fail:
-	free(orig);
-	au_pcm_free(dec);
+	free(work);
 	au_prepared_free(p);
 	return -1;
 }

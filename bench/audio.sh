@@ -8,9 +8,11 @@
 #
 #	bench/audio.sh [RUNS] [BUILDDIR]	(default 7 runs, build/release)
 #
-# Prints the median wall time of each over RUNS runs, the ratio
-# sanket / sox (target <= 1.0), and the peak RSS of each (GNU time).  Not a
-# test: run by hand, record the figures in docs/PERFORMANCE.md.
+# The two alternate, RUNS times each.  Prints the median wall time and the
+# median CPU time (user + sys: steadier when the machine is shared) of
+# each, the ratios sanket / sox (target <= 1.0), and the peak RSS of each
+# (GNU time).  Not a test: run by hand, record the figures in
+# docs/PERFORMANCE.md.
 set -eu
 
 runs=${1:-7}
@@ -29,37 +31,43 @@ sox -n -r 44100 -c 2 -b 16 "$tmp/src.wav" synth 60 sine 220 sine 330 \
 lame --quiet -b 128 "$tmp/src.wav" "$tmp/spot.mp3"
 size=$(du -h "$tmp/spot.mp3" | cut -f1)
 
-# measure NAME CMD...: runs CMD $runs times; sets T_NAME (median s) and
-# RSS_NAME (max KB).
-measure() {
-	local name=$1 i t rss max=0
+# once NAME CMD...: runs CMD once; appends its wall time to $tmp/NAME.wall,
+# its CPU time (user + sys) to $tmp/NAME.cpu, its peak RSS (KB) to
+# $tmp/NAME.rss.
+once() {
+	local name=$1 t u s rss
 	shift
-	: >"$tmp/times"
-	for ((i = 0; i < runs; i++)); do
-		/usr/bin/time -f '%e %M' -o "$tmp/time" "$@" >/dev/null 2>"$tmp/err" ||
-		    { cat "$tmp/err" >&2; exit 1; }
-		read -r t rss <"$tmp/time"
-		echo "$t" >>"$tmp/times"
-		[ "$rss" -gt "$max" ] && max=$rss
-	done
-	printf -v "T_$name" '%s' "$(sort -n "$tmp/times" | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')"
-	printf -v "RSS_$name" '%s' "$max"
+	/usr/bin/time -f '%e %U %S %M' -o "$tmp/time" "$@" >/dev/null 2>"$tmp/err" ||
+	    { cat "$tmp/err" >&2; exit 1; }
+	read -r t u s rss <"$tmp/time"
+	echo "$t" >>"$tmp/$name.wall"
+	echo "$u + $s" | bc -l >>"$tmp/$name.cpu"
+	echo "$rss" >>"$tmp/$name.rss"
 }
+median() { sort -n "$1" | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 # Interleave warm-ups so both read the file from the page cache.
 "$builddir/sanket" audio prepare "$tmp/spot.mp3" -o "$tmp/warm.sau" >/dev/null
 sox -D "$tmp/spot.mp3" -e u-law "$tmp/warm.wav" remix - gain -3 rate 8000
 
-measure sox sox -D "$tmp/spot.mp3" -e u-law "$tmp/sox.wav" remix - gain -3 rate 8000
-measure sanket "$builddir/sanket" audio prepare "$tmp/spot.mp3" -o "$tmp/out.sau"
+# Alternate the two, so a machine shared with other work loads both alike.
+for ((i = 0; i < runs; i++)); do
+	once sox sox -D "$tmp/spot.mp3" -e u-law "$tmp/sox.wav" remix - gain -3 rate 8000
+	once sanket "$builddir/sanket" audio prepare "$tmp/spot.mp3" -o "$tmp/out.sau"
+done
+for n in sox sanket; do
+	printf -v "T_$n" '%s' "$(median "$tmp/$n.wall")"
+	printf -v "C_$n" '%s' "$(median "$tmp/$n.cpu")"
+	printf -v "RSS_$n" '%s' "$(sort -n "$tmp/$n.rss" | tail -1)"
+done
 "$builddir/sanket" audio prepare "$tmp/spot.mp3" -o "$tmp/out.sau" >"$tmp/report"
 
 printf 'bench/audio: 60 s 44.1 kHz stereo MP3 (%s) -> 8 kHz mu-law, %s, %d cores, median of %d\n' \
     "$size" "$(uname -m)" "$(nproc)" "$runs"
-printf '  anchor  sox decode+remix+gain+rate+u-law   %6.3f s  peak RSS %5.1f MB\n' \
-    "$T_sox" "$(echo "$RSS_sox / 1024" | bc -l)"
-printf '  sanket  audio prepare (+ loudness, TP)     %6.3f s  peak RSS %5.1f MB\n' \
-    "$T_sanket" "$(echo "$RSS_sanket / 1024" | bc -l)"
-printf '  ratio sanket / sox: %.2f (target <= 1.00)\n' \
-    "$(echo "$T_sanket / $T_sox" | bc -l)"
+printf '  anchor  sox decode+remix+gain+rate+u-law   wall %6.3f s  cpu %6.3f s  peak RSS %5.1f MB\n' \
+    "$T_sox" "$C_sox" "$(echo "$RSS_sox / 1024" | bc -l)"
+printf '  sanket  audio prepare (+ loudness, TP)     wall %6.3f s  cpu %6.3f s  peak RSS %5.1f MB\n' \
+    "$T_sanket" "$C_sanket" "$(echo "$RSS_sanket / 1024" | bc -l)"
+printf '  ratio sanket / sox: wall %.2f, cpu %.2f (target <= 1.00)\n' \
+    "$(echo "$T_sanket / $T_sox" | bc -l)" "$(echo "$C_sanket / $C_sox" | bc -l)"
 sed 's/^/  | /' "$tmp/report"
