@@ -1,5 +1,7 @@
 /*
- * alert.c: alerts: validation, fan-out, cancel, status.
+ * alert.c: alerts: validation, fan-out, cancel, status; and the small
+ * helpers the other campaigns files share (camp_step, camp_col,
+ * camp_time_parse: campaigns.h).
  *
  * Fan-out is set-based: the target areas are resolved to their unions into
  * a temporary table (one indexed range query per area, duplicates dropped
@@ -43,7 +45,7 @@ camp_alert_req_clear(struct alert_req *r)
 }
 
 /* Epoch seconds, or RFC 3339 ("2026-11-22T18:00:00+06:00", "...Z"). */
-static int
+int
 camp_time_parse(json_t *v, int64_t *out)
 {
 	const char	*s;
@@ -266,6 +268,14 @@ camp_step(struct store *s, sqlite3_stmt *st, const char *what)
 		return -1;
 	}
 	return 0;
+}
+
+void
+camp_col(sqlite3_stmt *st, int col, char *out, size_t len)
+{
+	const unsigned char	*p = sqlite3_column_text(st, col);
+
+	snprintf(out, len, "%s", p != NULL ? (const char *)p : "");
 }
 
 int

@@ -20,23 +20,6 @@
 #include "store.h"
 #include "xmalloc.h"
 
-/* The {id} of the path as a positive integer; else a 404 reply. */
-static int64_t
-api_alert_id(struct http_req *r)
-{
-	const char	*p = r->params[0];
-	char		*end;
-	long long	 id;
-
-	id = strtoll(p, &end, 10);
-	if (*p < '1' || *p > '9' || *end != '\0' || id <= 0) {
-		http_reply_error(r, 404, "E_NOT_FOUND", "no alert \"%.20s\"",
-		    p);
-		return -1;
-	}
-	return id;
-}
-
 /* 0 if the alert exists and the token may see it; else replied. */
 static int
 api_alert_check(struct http_req *r, int64_t id)
@@ -55,7 +38,7 @@ api_alert_check(struct http_req *r, int64_t id)
 	}
 }
 
-static json_t *
+json_t *
 api_sms_len(const struct sms_len *l)
 {
 	return json_pack("{s:s,s:I,s:i}", "encoding", sms_coding_name(
@@ -127,7 +110,8 @@ api_alerts_get(struct http_req *r)
 	int64_t	 id;
 	json_t	*o;
 
-	if ((id = api_alert_id(r)) == -1 || api_alert_check(r, id) == -1)
+	if ((id = http_param_id(r, 0, "alert")) == -1 ||
+	    api_alert_check(r, id) == -1)
 		return;
 	if ((o = camp_alert_status(r->gw->store, id,
 	    r->gw->conf->dlr_timeout, 1)) == NULL) {
@@ -155,7 +139,8 @@ api_alerts_cancel(struct http_req *r)
 	int64_t	 id, stopped;
 	int	 rc;
 
-	if ((id = api_alert_id(r)) == -1 || api_alert_check(r, id) == -1)
+	if ((id = http_param_id(r, 0, "alert")) == -1 ||
+	    api_alert_check(r, id) == -1)
 		return;
 	if (store_tx_begin(r->gw->store) == -1) {
 		http_reply_error(r, 503, "E_UNAVAILABLE", "store busy");

@@ -27,24 +27,6 @@
 #define GRIEVANCE_CSV_DEF	10000
 #define GRIEVANCE_CSV_MAX	100000
 
-/* The {id} of the path as a positive integer; else a 404 reply. */
-static int64_t
-api_grievance_id(struct http_req *r)
-{
-	const char	*p = r->params[0];
-	char		*end;
-	long long	 id;
-
-	id = strtoll(p, &end, 10);
-	if (*p < '1' || *p > '9' || *end != '\0' || id <= 0 ||
-	    strlen(p) > 18) {
-		http_reply_error(r, 404, "E_NOT_FOUND", "no grievance "
-		    "\"%.20s\"", p);
-		return -1;
-	}
-	return id;
-}
-
 void
 api_grievances_list(struct http_req *r)
 {
@@ -165,7 +147,7 @@ api_grievances_resolve(struct http_req *r)
 	char				*note = NULL;
 	int				 rc;
 
-	if ((id = api_grievance_id(r)) == -1)
+	if ((id = http_param_id(r, 0, "grievance")) == -1)
 		return;
 	if ((j = http_body_json(r)) == NULL)
 		return;

@@ -33,23 +33,6 @@
 
 #define RELIEF_NOTE_MAX	500		/* bytes of an officer's note */
 
-/* The {id} of the path; else a 404 reply. */
-static int64_t
-api_relief_id(struct http_req *r)
-{
-	const char	*p = r->params[0];
-	char		*end;
-	long long	 id;
-
-	id = strtoll(p, &end, 10);
-	if (*p < '1' || *p > '9' || *end != '\0' || id <= 0) {
-		http_reply_error(r, 404, "E_NOT_FOUND", "no distribution "
-		    "\"%.20s\"", p);
-		return -1;
-	}
-	return id;
-}
-
 /* The distribution's union, in the token's scope; else replied. */
 static int
 api_relief_dist(struct http_req *r, int64_t id, char uc[33])
@@ -90,13 +73,6 @@ api_relief_union(struct http_req *r, const char *code)
 		return -1;
 	}
 	return 0;
-}
-
-static json_t *
-api_relief_len(const struct sms_len *l)
-{
-	return json_pack("{s:s,s:I,s:i}", "encoding", sms_coding_name(
-	    l->coding), "chars", (json_int_t)l->chars, "parts", l->parts);
 }
 
 void
@@ -151,8 +127,8 @@ api_distributions_create(struct http_req *r)
 	http_reply_json(r, 201, json_pack("{s:I,s:s,s:I,s:I,s:{s:o,s:o}}",
 	    "id", (json_int_t)made.id, "union", req.union_code,
 	    "entitlements", (json_int_t)made.entitlements, "alert_id",
-	    (json_int_t)made.alert_id, "sms", "bn", api_relief_len(&made.bn),
-	    "en", api_relief_len(&made.en)));
+	    (json_int_t)made.alert_id, "sms", "bn", api_sms_len(&made.bn),
+	    "en", api_sms_len(&made.en)));
 done:
 	json_decref(rows);
 	relief_req_clear(&req);
@@ -166,7 +142,8 @@ api_distributions_get(struct http_req *r)
 	char	 uc[33];
 	json_t	*o;
 
-	if ((id = api_relief_id(r)) == -1 || api_relief_dist(r, id, uc) == -1)
+	if ((id = http_param_id(r, 0, "distribution")) == -1 ||
+	    api_relief_dist(r, id, uc) == -1)
 		return;
 	if ((o = relief_dist_status(r->gw->store, id,
 	    r->gw->conf->dlr_timeout)) == NULL) {
@@ -207,7 +184,8 @@ api_receipts_create(struct http_req *r)
 	char			*nt = NULL, actor[32], uc[33];
 	int64_t			 id;
 
-	if ((id = api_relief_id(r)) == -1 || api_relief_dist(r, id, uc) == -1)
+	if ((id = http_param_id(r, 0, "distribution")) == -1 ||
+	    api_relief_dist(r, id, uc) == -1)
 		return;
 	if ((j = http_body_json(r)) == NULL)
 		return;

@@ -35,6 +35,14 @@ const char	*camp_msg_state_name(int);
 /* Step a statement that returns no row we need, and reset it: 0, or -1
  * logged with what ("relief: insert receipt"). */
 int		 camp_step(struct store *, sqlite3_stmt *, const char *what);
+/* Text column col of the current row into out ("" when NULL). */
+void		 camp_col(sqlite3_stmt *, int col, char *out, size_t len);
+/*
+ * A time in a request body: epoch seconds (a non-negative integer) or an
+ * RFC 3339 string ("2026-11-22T18:00:00+06:00", "...Z"; fractions of a
+ * second ignored).  0, or -1 if v is neither.
+ */
+int		 camp_time_parse(json_t *v, int64_t *out);
 
 #define ALERT_MAX_AREAS	1000
 
@@ -137,7 +145,11 @@ struct outbox_msg {
  */
 int64_t	camp_outbox_add(struct store *, const struct outbox_msg *);
 
-/* --- relief.c: distributions, entitlements, the receipt chain --------- */
+/* --- relief.c, relief-dist.c, relief-chain.c -------------------------- */
+/*
+ * Receipts (relief.c), distributions with their entitlements and codes
+ * (relief-dist.c), each union's receipt chain (relief-chain.c).
+ */
 
 #define RELIEF_CODE_LEN	6
 
@@ -185,6 +197,7 @@ struct receipt_out {
 	char		 state[12];	/* the entitlement's, after */
 };
 
+/* relief.c */
 /*
  * Record a receipt or a dispute inside the caller's transaction: checks
  * the code and its owner (the same rules for sms, api and ivr), appends
@@ -194,6 +207,7 @@ struct receipt_out {
 int	relief_receipt(struct store *, const struct receipt_in *,
 	    struct receipt_out *);
 
+/* relief-dist.c */
 #define RELIEF_MAX_BENEFICIARIES	100000	/* per distribution */
 
 /* A POST /api/v1/distributions body, checked (relief_dist_parse). */
@@ -236,14 +250,37 @@ int	relief_dist_create(struct store *, const struct relief_req *,
 int	relief_dist_union(struct store *, int64_t id, char union_code[33]);
 /* GET /api/v1/distributions/{id}: NULL if unknown or on error. */
 json_t	*relief_dist_status(struct store *, int64_t id, int dlr_timeout);
+/* "+8801711000001" -> "+88017XXXX0001" (social-audit lists). */
+void	relief_msisdn_mask(const char *msisdn, char *out, size_t len);
+
+/* relief-chain.c */
+/* One chain entry's content, as hashed (relief-chain.c says how). */
+struct relief_entry {
+	const char	*prev_hash;
+	const char	*union_code;
+	int64_t		 seq, distribution_id, entitlement_id;
+	const char	*kind;
+	int		 has_qty;
+	int64_t		 qty;
+	const char	*channel, *actor;
+	int64_t		 at_ms;
+	const char	*raw;
+	size_t		 raw_len;
+};
+
+/*
+ * Append e to its union's chain inside the caller's transaction (or
+ * batch); e->prev_hash and e->seq are filled here, e->prev_hash pointing
+ * at a buffer that lasts only for the call.  Returns the receipt id, or
+ * -1.
+ */
+int64_t	relief_chain_append(struct store *, struct relief_entry *);
 /*
  * Recompute the receipt chain of a union in one ordered index scan:
  * {union, entries, ok, head, first_broken: null | {seq, id, reason,
  * message}}.  NULL on a store error.
  */
 json_t	*relief_verify(struct store *, const char *union_code);
-/* "+8801711000001" -> "+88017XXXX0001" (social-audit lists). */
-void	relief_msisdn_mask(const char *msisdn, char *out, size_t len);
 
 /* --- grievance.c ------------------------------------------------------ */
 
@@ -397,5 +434,8 @@ void	api_grievances_list(struct http_req *);
 void	api_grievances_resolve(struct http_req *);
 /* 1 if the peer's address is in [kannel] callback_allow (api-alerts.c). */
 int	api_source_allowed(struct http_req *);
+/* {encoding, chars, parts} of one SMS text, as the API shows it
+ * (api-alerts.c). */
+json_t	*api_sms_len(const struct sms_len *);
 
 #endif

@@ -455,23 +455,6 @@ grievance_csv(struct store *s, const struct token *t,
 
 /* --- resolve ------------------------------------------------------------ */
 
-/* "১২" for 12: numbers inside Bangla text. */
-static void
-grievance_bn_digits(int64_t n, char *buf, size_t len)
-{
-	char	 a[24], *o = buf;
-	size_t	 i;
-
-	snprintf(a, sizeof(a), "%lld", (long long)n);
-	for (i = 0; a[i] != '\0' && (size_t)(o - buf) + 4 <= len; i++) {
-		/* U+09E6 + d: E0 A7 A6+d */
-		*o++ = (char)0xe0;
-		*o++ = (char)0xa7;
-		*o++ = (char)(0xa6 + (a[i] - '0'));
-	}
-	*o = '\0';
-}
-
 /* 1 if the code point at s[0..] is a combining mark (a vowel sign). */
 static int
 grievance_is_mark(const char *s)
@@ -499,7 +482,7 @@ grievance_sms_text(int64_t id, const char *lang, const char *note,
     int max_parts, int *truncated)
 {
 	const char	*ell;
-	char		*text, *cut, num[64];
+	char		*text, *cut, num[24], bnum[3 * sizeof(num)];
 	size_t		 n;
 	int		 bn = lang == NULL || strcmp(lang, "en") != 0;
 
@@ -507,9 +490,10 @@ grievance_sms_text(int64_t id, const char *lang, const char *note,
 	if (max_parts < 1)
 		max_parts = 1;
 	if (bn) {
-		grievance_bn_digits(id, num, sizeof(num));
+		snprintf(num, sizeof(num), "%lld", (long long)id);
+		text_bn_digits(num, bnum, sizeof(bnum));
 		xasprintf(&text, "আপনার অভিযোগ নং %s নিষ্পত্তি হয়েছে: %s",
-		    num, note);
+		    bnum, note);
 	} else
 		xasprintf(&text, "Your complaint #%lld has been resolved: %s",
 		    (long long)id, note);

@@ -169,24 +169,6 @@ static const char *const answers[A_COUNT][2] = {
 	    "it again later." },
 };
 
-/* ASCII digits to Bangla digits (U+09E6..), in place into out. */
-static void
-inbound_bangla_digits(const char *in, char *out, size_t outlen)
-{
-	size_t	 o = 0;
-
-	for (; *in != '\0' && o + 4 < outlen; in++) {
-		if (*in >= '0' && *in <= '9') {
-			/* U+09E6 + d = E0 A7 A6+d */
-			out[o++] = (char)0xe0;
-			out[o++] = (char)0xa7;
-			out[o++] = (char)(0xa6 + (*in - '0'));
-		} else
-			out[o++] = *in;
-	}
-	out[o] = '\0';
-}
-
 /* The answer text (caller frees).  en: 0 Bangla, 1 English. */
 static char *
 inbound_answer(int which, int en, ...)
@@ -200,7 +182,7 @@ inbound_answer(int which, int en, ...)
 	if (en)
 		return xstrdup(buf);
 	bn = xmalloc(sizeof(buf) * 3);
-	inbound_bangla_digits(buf, bn, sizeof(buf) * 3);
+	text_bn_digits(buf, bn, sizeof(buf) * 3);
 	return bn;
 }
 

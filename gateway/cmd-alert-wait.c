@@ -69,9 +69,9 @@ static volatile sig_atomic_t alert_stop;
 static long long
 al_done(json_t *t)
 {
-	return al_int(t, "delivered") + al_int(t, "failed") +
-	    al_int(t, "submitted") + al_int(t, "no_report") +
-	    al_int(t, "cancelled") + al_int(t, "expired");
+	return sk_int(t, "delivered") + sk_int(t, "failed") +
+	    sk_int(t, "submitted") + sk_int(t, "no_report") +
+	    sk_int(t, "cancelled") + sk_int(t, "expired");
 }
 
 static void
@@ -141,7 +141,7 @@ alert_wait_draw(struct alert_wait *w, double now)
 	char			 line[512];
 	int			 pct, width, bw, n;
 
-	msgs = al_int(t, "messages");
+	msgs = sk_int(t, "messages");
 	done = al_done(t);
 	rate = alert_wait_rate(w, now, done);
 	pct = msgs > 0 ? (int)(done * 100 / msgs) : 100;
@@ -168,8 +168,8 @@ alert_wait_draw(struct alert_wait *w, double now)
 			    bw, pct * bw / 100, bar);
 		snprintf(line + n, sizeof(line) - n, "%3d%%  %.0f msg/s  "
 		    "delivered %lld  submitted %lld  failed %lld  queued %lld",
-		    pct, rate, al_int(t, "delivered"), al_int(t, "submitted"),
-		    al_int(t, "failed"), al_int(t, "queued"));
+		    pct, rate, sk_int(t, "delivered"), sk_int(t, "submitted"),
+		    sk_int(t, "failed"), sk_int(t, "queued"));
 		fprintf(stderr, "\r%.*s\033[K", width, line);
 		w->drawn = 1;
 	} else if (now - w->last_line >= AW_LINE_EVERY) {
@@ -177,9 +177,9 @@ alert_wait_draw(struct alert_wait *w, double now)
 		fprintf(stderr, "alert %lld %s: %d%% (%lld of %lld), %lld "
 		    "delivered, %lld submitted, %lld failed, %lld queued, "
 		    "%.0f msg/s\n", w->id, sk_str(w->last, "status", "?"),
-		    pct, done, msgs, al_int(t, "delivered"),
-		    al_int(t, "submitted"), al_int(t, "failed"),
-		    al_int(t, "queued"), rate);
+		    pct, done, msgs, sk_int(t, "delivered"),
+		    sk_int(t, "submitted"), sk_int(t, "failed"),
+		    sk_int(t, "queued"), rate);
 	}
 	fflush(stderr);
 }

@@ -24,16 +24,12 @@
  */
 #include "config.h"
 
-#include <ctype.h>
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <jansson.h>
-#include <utf8proc.h>
 
 #include "cmd-alert.h"
 #include "log.h"
@@ -104,12 +100,6 @@ struct alert_args {
 	const char	*send_opt;	/* first send-only option, for errors */
 };
 
-long long
-al_int(json_t *o, const char *key)
-{
-	return (long long)json_integer_value(json_object_get(o, key));
-}
-
 static const char *
 al_s(long long n)
 {
@@ -121,159 +111,7 @@ al_total(json_t *o, const char *key)
 {
 	json_t	*t = json_object_get(o, "totals");
 
-	return al_int(json_is_object(t) ? t : o, key);
-}
-
-/* Terminal columns taken by valid UTF-8 s (bytes for anything else). */
-static int
-al_width(const char *s)
-{
-	utf8proc_int32_t	 cp;
-	utf8proc_ssize_t	 n;
-	int			 w = 0, cw;
-
-	while (*s != '\0') {
-		n = utf8proc_iterate((const utf8proc_uint8_t *)s, -1, &cp);
-		if (n <= 0) {
-			s++;
-			w++;
-			continue;
-		}
-		if ((cw = utf8proc_charwidth(cp)) > 0)
-			w += cw;
-		s += n;
-	}
-	return w;
-}
-
-/*
- * Print rows of cells (row 0 the heading) in aligned columns, align[c]
- * 'l' or 'r' for each column; frees the cells, not the array.
- */
-static void
-al_table(char **cell, size_t nrows, const char *align)
-{
-	size_t	 ncols = strlen(align), r, c;
-	int	 w[16] = { 0 }, pad;
-
-	for (r = 0; r < nrows; r++)
-		for (c = 0; c < ncols && c < nitems(w); c++)
-			if ((pad = al_width(cell[r * ncols + c])) > w[c])
-				w[c] = pad;
-	for (r = 0; r < nrows; r++) {
-		for (c = 0; c < ncols; c++) {
-			pad = c < nitems(w) ? w[c] -
-			    al_width(cell[r * ncols + c]) : 0;
-			if (c + 1 == ncols && align[c] == 'l')
-				pad = 0;	/* no trailing blanks */
-			printf("%s%*s%s%*s", c > 0 ? "  " : "",
-			    align[c] == 'r' ? pad : 0, "", cell[r * ncols + c],
-			    align[c] == 'l' ? pad : 0, "");
-			free(cell[r * ncols + c]);
-		}
-		printf("\n");
-	}
-}
-
-/* A time from the API (seconds, milliseconds, or a string) in local time. */
-static void
-al_time(json_t *v, const char *fmt, char *buf, size_t len)
-{
-	long long	 t;
-	time_t		 s;
-	struct tm	 tm;
-
-	if (json_is_string(v)) {
-		strlcpy_sk(buf, json_string_value(v), len);
-		return;
-	}
-	if (!json_is_integer(v)) {
-		strlcpy_sk(buf, "-", len);
-		return;
-	}
-	t = json_integer_value(v);
-	s = t > 100000000000LL ? (time_t)(t / 1000) : (time_t)t;
-	if (localtime_r(&s, &tm) == NULL || strftime(buf, len, fmt, &tm) == 0)
-		snprintf(buf, len, "%lld", t);
-}
-
-/* "N" or "N[smhd]" in seconds, at most AL_MAX_SPAN; -1 if not one. */
-static long long
-al_duration(const char *s)
-{
-	static const char	 units[] = "smhd";
-	static const long long	 mul[] = { 1, 60, 3600, 86400 };
-	const char		*u;
-	char			*end;
-	long long		 n;
-	size_t			 i = 0;
-
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	errno = 0;
-	n = strtoll(s, &end, 10);
-	if (*end != '\0') {
-		if ((u = strchr(units, *end)) == NULL || end[1] != '\0')
-			return -1;
-		i = u - units;
-	}
-	if (errno != 0 || n > AL_MAX_SPAN / mul[i])
-		return -1;
-	return n * mul[i];
-}
-
-/* --start/--expires as the JSON value to send; NULL with why filled. */
-static json_t *
-al_time_arg(const char *s, char *why, size_t len)
-{
-	char		*end;
-	long long	 n;
-
-	if (*s == '\0') {
-		snprintf(why, len, "empty time");
-		return NULL;
-	}
-	if (s[strspn(s, "0123456789")] == '\0') {
-		errno = 0;
-		n = strtoll(s, &end, 10);
-		if (errno != 0) {
-			snprintf(why, len, "\"%s\" is out of range", s);
-			return NULL;
-		}
-		return json_integer(n);
-	}
-	if (*s == '+') {
-		if ((n = al_duration(s + 1)) == -1) {
-			snprintf(why, len, "\"%s\" is not +N with an optional "
-			    "unit s, m, h or d (e.g. +30m)", s);
-			return NULL;
-		}
-		return json_integer((long long)time(NULL) + n);
-	}
-	if (al_duration(s) != -1) {
-		snprintf(why, len, "\"%s\" is not a time: for one from now, "
-		    "say +%s", s, s);
-		return NULL;
-	}
-	if (!text_utf8_valid(s, strlen(s))) {
-		snprintf(why, len, "not valid UTF-8");
-		return NULL;
-	}
-	return json_string(s);	/* RFC 3339: the server parses it */
-}
-
-/* A positive decimal id; -1 if s is not one. */
-static long long
-al_id(const char *s)
-{
-	char		*end;
-	long long	 n;
-
-	if (*s == '\0' || s[strspn(s, "0123456789")] != '\0')
-		return -1;
-	errno = 0;
-	n = strtoll(s, &end, 10);
-	return errno != 0 || n <= 0 ? -1 : n;
+	return sk_int(json_is_object(t) ? t : o, key);
 }
 
 int
@@ -350,16 +188,16 @@ alert_totals_print(FILE *f, json_t *t)
 	long long	 n;
 	size_t		 i;
 
-	n = al_int(t, "messages");
+	n = sk_int(t, "messages");
 	fprintf(f, "%lld message%s", n, al_s(n));
 	for (i = 0; i < nitems(parts); i++) {
-		n = al_int(t, parts[i].key);
+		n = sk_int(t, parts[i].key);
 		if (n != 0 || parts[i].always)
 			fprintf(f, "%s%lld %s", i == 0 ? ": " : ", ", n,
 			    parts[i].label);
 	}
 	if (json_is_integer(json_object_get(t, "parts")))
-		fprintf(f, "; %lld SMS parts", al_int(t, "parts"));
+		fprintf(f, "; %lld SMS parts", sk_int(t, "parts"));
 	fputc('\n', f);
 }
 
@@ -469,7 +307,7 @@ alert_send_body(struct sk_ctx *ctx, const struct cmd_entry *entry,
 	}
 
 	if ((p = a->v[AO_CONFIRM]) != NULL) {
-		if ((n = al_duration(p)) <= 0) {
+		if ((n = sk_duration(p, AL_MAX_SPAN)) <= 0) {
 			*rc = sk_usage(ctx, entry, "--confirm-within: \"%s\" "
 			    "is not a number of seconds (or N with m, h, d)",
 			    p);
@@ -480,7 +318,8 @@ alert_send_body(struct sk_ctx *ctx, const struct cmd_entry *entry,
 	for (o = AO_START; o <= AO_EXPIRES; o++) {
 		if (a->v[o] == NULL)
 			continue;
-		if ((v = al_time_arg(a->v[o], why, sizeof(why))) == NULL) {
+		if ((v = sk_time_arg(a->v[o], AL_MAX_SPAN, why,
+		    sizeof(why))) == NULL) {
 			*rc = sk_usage(ctx, entry, "--%s: %s",
 			    cmd_alert_opts[o].name, why);
 			goto fail;
@@ -503,8 +342,8 @@ alert_send_print(json_t *o)
 	long long	 n;
 	int		 first = 1;
 
-	n = al_int(o, "messages");
-	printf("alert %lld %s: %lld message%s", al_int(o, "id"),
+	n = sk_int(o, "messages");
+	printf("alert %lld %s: %lld message%s", sk_int(o, "id"),
 	    sk_str(o, "status", "queued"), n, al_s(n));
 	sms = json_object_get(o, "sms");
 	json_object_foreach(sms, lang, l) {
@@ -512,14 +351,14 @@ alert_send_print(json_t *o)
 			continue;
 		printf("%s%s: %s, %lld char%s, %lld part%s", first ? " (" :
 		    "; ", lang, sk_str(l, "encoding", "?"),
-		    al_int(l, "chars"), al_s(al_int(l, "chars")),
-		    al_int(l, "parts"), al_s(al_int(l, "parts")));
+		    sk_int(l, "chars"), al_s(sk_int(l, "chars")),
+		    sk_int(l, "parts"), al_s(sk_int(l, "parts")));
 		first = 0;
 	}
 	printf("%s\n", first ? "" : ")");
 	if (n == 0)
 		fprintf(stderr, "sanket: alert %lld reaches nobody: no "
-		    "recipients in those areas\n", al_int(o, "id"));
+		    "recipients in those areas\n", sk_int(o, "id"));
 }
 
 /* --- status ------------------------------------------------------------ */
@@ -553,9 +392,9 @@ alert_unions_print(json_t *unions)
 		cell[k++] = xstrdup(sk_str(u, "code", "-"));
 		cell[k++] = xstrdup(alert_union_name(u));
 		for (c = 0; c < nitems(alert_cols); c++)
-			xasprintf(&cell[k++], "%lld", al_int(u, alert_cols[c]));
+			xasprintf(&cell[k++], "%lld", sk_int(u, alert_cols[c]));
 	}
-	al_table(cell, json_array_size(unions) + 1, "llrrrrrr");
+	sk_table(cell, json_array_size(unions) + 1, "llrrrrrr");
 	free(cell);
 }
 
@@ -572,16 +411,16 @@ alert_status_print(struct sk_ctx *ctx, json_t *o, void *arg)
 	long long		 n;
 	size_t			 i;
 
-	printf("alert %lld  %s  priority %lld  %s%s\n", al_int(o, "id"),
-	    sk_str(o, "kind", "-"), al_int(o, "priority"),
+	printf("alert %lld  %s  priority %lld  %s%s\n", sk_int(o, "id"),
+	    sk_str(o, "kind", "-"), sk_int(o, "priority"),
 	    sk_str(o, "status", "-"),
 	    json_is_false(json_object_get(o, "settled")) ? " (not settled)" :
 	    "");
-	al_time(json_object_get(o, "created_at"), fmt, t, sizeof(t));
+	sk_time(json_object_get(o, "created_at"), fmt, t, sizeof(t));
 	printf("%-9s %s\n", "created", t);
-	al_time(json_object_get(o, "starts_at"), fmt, t, sizeof(t));
+	sk_time(json_object_get(o, "starts_at"), fmt, t, sizeof(t));
 	printf("%-9s %s\n", "starts", t);
-	al_time(json_object_get(o, "expires_at"), fmt, t, sizeof(t));
+	sk_time(json_object_get(o, "expires_at"), fmt, t, sizeof(t));
 	printf("%-9s %s\n", "expires", t);
 	if (json_is_integer(v = json_object_get(o, "confirm_within"))) {
 		n = json_integer_value(v);
@@ -630,7 +469,7 @@ alert_send(struct sk_ctx *ctx, const struct cmd_entry *entry,
 		rc = alert_answer_fail(ctx, &a, "alert send");
 		goto out;
 	}
-	if ((id = al_int(a.json, "id")) <= 0) {
+	if ((id = sk_int(a.json, "id")) <= 0) {
 		rc = sk_fail(ctx, "E_PROTOCOL", "alert send: the answer holds "
 		    "no alert id");
 		goto out;
@@ -653,9 +492,9 @@ out:
 static int
 alert_cancel_print(struct sk_ctx *ctx, json_t *o, void *arg)
 {
-	long long	 n = al_int(o, "stopped");
+	long long	 n = sk_int(o, "stopped");
 
-	printf("alert %lld %s: %lld message%s stopped\n", al_int(o, "id"),
+	printf("alert %lld %s: %lld message%s stopped\n", sk_int(o, "id"),
 	    sk_str(o, "status", "cancelled"), n, al_s(n));
 	return SK_EXIT_OK;
 }
@@ -683,16 +522,16 @@ alert_list_print(struct sk_ctx *ctx, json_t *o, void *arg)
 	for (c = 0; c < nitems(head); c++)
 		cell[k++] = xstrdup(head[c]);
 	json_array_foreach(list, i, al) {
-		xasprintf(&cell[k++], "%lld", al_int(al, "id"));
+		xasprintf(&cell[k++], "%lld", sk_int(al, "id"));
 		cell[k++] = xstrdup(sk_str(al, "kind", "-"));
 		cell[k++] = xstrdup(sk_str(al, "status", "-"));
-		al_time(json_object_get(al, "created_at"), "%Y-%m-%d %H:%M",
+		sk_time(json_object_get(al, "created_at"), "%Y-%m-%d %H:%M",
 		    t, sizeof(t));
 		cell[k++] = xstrdup(t);
 		for (c = 4; c < nitems(head); c++)
 			xasprintf(&cell[k++], "%lld", al_total(al, head[c]));
 	}
-	al_table(cell, json_array_size(list) + 1, "rlllrrr");
+	sk_table(cell, json_array_size(list) + 1, "rlllrrr");
 	free(cell);
 	return SK_EXIT_OK;
 }
@@ -757,7 +596,7 @@ cmd_alert_exec(struct sk_ctx *ctx, const struct cmd_entry *entry, int argc,
 		if (nops != 0 || a.send_opt != NULL || a.wait)
 			rc = sk_usage(ctx, entry, "alert list takes only "
 			    "--limit N");
-		else if (a.limit != NULL && ((n = al_id(a.limit)) == -1 ||
+		else if (a.limit != NULL && ((n = sk_num(a.limit)) < 1 ||
 		    n > AL_MAX_LIMIT))
 			rc = sk_usage(ctx, entry, "--limit: \"%s\" is not a "
 			    "number in 1..%d", a.limit, AL_MAX_LIMIT);
@@ -775,7 +614,7 @@ cmd_alert_exec(struct sk_ctx *ctx, const struct cmd_entry *entry, int argc,
 	}
 
 	/* status ID [--wait], cancel ID */
-	if (nops != 1 || (id = al_id(argv[optind + 1])) == -1) {
+	if (nops != 1 || (id = sk_num(argv[optind + 1])) < 1) {
 		rc = sk_usage(ctx, entry, "alert %s takes one alert ID (a "
 		    "number)", verb);
 		goto out;

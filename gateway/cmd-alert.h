@@ -19,8 +19,6 @@ struct alert_answer {
 	char		 err[1024];	/* why there was no answer */
 };
 
-/* An integer member of o; 0 if missing. */
-long long	 al_int(json_t *o, const char *key);
 /* A count in an alert object: under "totals", else at the top. */
 long long	 al_total(json_t *o, const char *key);
 /*

@@ -18,12 +18,10 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <event2/http.h>
 #include <jansson.h>
@@ -72,48 +70,6 @@ struct gr_args {
 	int		 csv;
 };
 
-/* A non-negative decimal number; -1 if s is not one. */
-static long long
-gr_num(const char *s)
-{
-	char		*end;
-	long long	 n;
-
-	if (*s == '\0' || s[strspn(s, "0123456789")] != '\0')
-		return -1;
-	errno = 0;
-	n = strtoll(s, &end, 10);
-	return errno != 0 ? -1 : n;
-}
-
-static long long
-gr_int(json_t *o, const char *key)
-{
-	return (long long)json_integer_value(json_object_get(o, key));
-}
-
-/* Terminal columns of valid UTF-8 s. */
-static int
-gr_width(const char *s)
-{
-	utf8proc_int32_t	 cp;
-	utf8proc_ssize_t	 n;
-	int			 w = 0, cw;
-
-	while (*s != '\0') {
-		n = utf8proc_iterate((const utf8proc_uint8_t *)s, -1, &cp);
-		if (n <= 0) {
-			s++;
-			w++;
-			continue;
-		}
-		if ((cw = utf8proc_charwidth(cp)) > 0)
-			w += cw;
-		s += n;
-	}
-	return w;
-}
-
 /* s cut to about cols columns on a character boundary, "…" if cut. */
 static char *
 gr_clip(const char *s, int cols)
@@ -140,49 +96,6 @@ gr_clip(const char *s, int cols)
 	return out;
 }
 
-/* Print rows of cells (row 0 the heading), align 'l'/'r'; frees cells. */
-static void
-gr_table(char **cell, size_t nrows, const char *align)
-{
-	size_t	 ncols = strlen(align), r, c;
-	int	 w[16] = { 0 }, pad;
-
-	for (r = 0; r < nrows; r++)
-		for (c = 0; c < ncols && c < nitems(w); c++)
-			if ((pad = gr_width(cell[r * ncols + c])) > w[c])
-				w[c] = pad;
-	for (r = 0; r < nrows; r++) {
-		for (c = 0; c < ncols; c++) {
-			pad = c < nitems(w) ? w[c] -
-			    gr_width(cell[r * ncols + c]) : 0;
-			if (c + 1 == ncols && align[c] == 'l')
-				pad = 0;
-			printf("%s%*s%s%*s", c > 0 ? "  " : "",
-			    align[c] == 'r' ? pad : 0, "", cell[r * ncols + c],
-			    align[c] == 'l' ? pad : 0, "");
-			free(cell[r * ncols + c]);
-		}
-		printf("\n");
-	}
-}
-
-/* "2026-11-22 14:05" local time, or "-". */
-static char *
-gr_time(json_t *v)
-{
-	time_t		 t;
-	struct tm	 tm;
-	char		 buf[32];
-
-	if (!json_is_integer(v))
-		return xstrdup("-");
-	t = (time_t)json_integer_value(v);
-	if (localtime_r(&t, &tm) == NULL ||
-	    strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M", &tm) == 0)
-		return xstrdup("-");
-	return xstrdup(buf);
-}
-
 static int
 gr_list_print(struct sk_ctx *ctx, json_t *o, void *arg)
 {
@@ -191,7 +104,7 @@ gr_list_print(struct sk_ctx *ctx, json_t *o, void *arg)
 	};
 	json_t		*list, *g, *u;
 	const char	*name, *text;
-	char		**cell;
+	char		**cell, when[32];
 	size_t		 i, c, k = 0;
 
 	(void)arg;
@@ -207,9 +120,11 @@ gr_list_print(struct sk_ctx *ctx, json_t *o, void *arg)
 	for (c = 0; c < nitems(head); c++)
 		cell[k++] = xstrdup(head[c]);
 	json_array_foreach(list, i, g) {
-		xasprintf(&cell[k++], "%lld", gr_int(g, "id"));
+		xasprintf(&cell[k++], "%lld", sk_int(g, "id"));
 		cell[k++] = xstrdup(sk_str(g, "status", "-"));
-		cell[k++] = gr_time(json_object_get(g, "created_at"));
+		sk_time(json_object_get(g, "created_at"), "%Y-%m-%d %H:%M",
+		    when, sizeof(when));
+		cell[k++] = xstrdup(when);
 		u = json_object_get(g, "union");
 		name = json_is_object(u) ? sk_str(u, "name_en", "") : "";
 		if (json_is_object(u))
@@ -224,32 +139,9 @@ gr_list_print(struct sk_ctx *ctx, json_t *o, void *arg)
 		    json_is_string(json_object_get(g, "recording")) ?
 		    "(recording)" : "-", GR_TEXT_COLS);
 	}
-	gr_table(cell, json_array_size(list) + 1, "rllllll");
+	sk_table(cell, json_array_size(list) + 1, "rllllll");
 	free(cell);
 	return SK_EXIT_OK;
-}
-
-/* GET the CSV export and copy it to stdout as it came. */
-static int
-gr_csv(struct sk_ctx *ctx, const char *path)
-{
-	struct client		*cl;
-	struct client_resp	 r;
-	char			 err[1024];
-	int			 rc = SK_EXIT_OK;
-
-	if ((cl = sk_client(ctx)) == NULL)
-		return SK_EXIT_FAIL;
-	if (client_request(cl, CLIENT_GET, path, NULL, NULL, 0, 1, &r, err,
-	    sizeof(err)) == -1)
-		return sk_fail(ctx, "E_CONNECT", "%s", err);
-	if (r.status != 200)
-		rc = sk_api_fail(ctx, r.status, r.json);
-	else if (fwrite(r.body, 1, r.len, stdout) != r.len ||
-	    fflush(stdout) != 0)
-		rc = sk_fail(ctx, "E_IO", "stdout: %s", strerror(errno));
-	client_resp_clear(&r);
-	return rc;
 }
 
 static int
@@ -266,13 +158,13 @@ gr_list(struct sk_ctx *ctx, const struct cmd_entry *entry,
 		return sk_usage(ctx, entry, "--status: \"%s\" is not open, "
 		    "resolved or all", a->status);
 	if (a->limit != NULL) {
-		if ((n = gr_num(a->limit)) < 1 || n > GR_LIMIT_MAX)
+		if ((n = sk_num(a->limit)) < 1 || n > GR_LIMIT_MAX)
 			return sk_usage(ctx, entry, "--limit: \"%s\" is not a "
 			    "number in 1..%d", a->limit, GR_LIMIT_MAX);
 		snprintf(lim, sizeof(lim), "&limit=%lld", n);
 	}
 	if (a->since != NULL) {
-		if ((n = gr_num(a->since)) < 0)
+		if ((n = sk_num(a->since)) < 0)
 			return sk_usage(ctx, entry, "--since: \"%s\" is not "
 			    "epoch seconds", a->since);
 		snprintf(since, sizeof(since), "&since=%lld", n);
@@ -291,7 +183,7 @@ gr_list(struct sk_ctx *ctx, const struct cmd_entry *entry,
 	    "&format=csv" : "");
 	free(enc);
 	if (a->csv)
-		rc = gr_csv(ctx, path);
+		rc = sk_get_raw(ctx, path);
 	else
 		rc = sk_call(ctx, CLIENT_GET, path, NULL, NULL, 0,
 		    "grievance list", gr_list_print, NULL);
@@ -307,10 +199,10 @@ gr_resolve_print(struct sk_ctx *ctx, json_t *o, void *arg)
 	(void)ctx;
 	(void)arg;
 	printf("grievance %lld %s: SMS %lld queued (%s, %s, %lld part%s)%s\n",
-	    gr_int(o, "id"), sk_str(o, "status", "resolved"),
-	    gr_int(o, "message_id"), sk_str(sms, "lang", "?"),
-	    sk_str(sms, "encoding", "?"), gr_int(sms, "parts"),
-	    gr_int(sms, "parts") == 1 ? "" : "s",
+	    sk_int(o, "id"), sk_str(o, "status", "resolved"),
+	    sk_int(o, "message_id"), sk_str(sms, "lang", "?"),
+	    sk_str(sms, "encoding", "?"), sk_int(sms, "parts"),
+	    sk_int(sms, "parts") == 1 ? "" : "s",
 	    json_is_true(json_object_get(sms, "truncated")) ?
 	    "; the note was cut to fit the SMS" : "");
 	return SK_EXIT_OK;
@@ -326,7 +218,7 @@ gr_resolve(struct sk_ctx *ctx, const struct cmd_entry *entry,
 	size_t		 n;
 	int		 rc;
 
-	if ((id = gr_num(idarg)) < 1)
+	if ((id = sk_num(idarg)) < 1)
 		return sk_usage(ctx, entry, "grievance resolve: \"%s\" is not "
 		    "a grievance ID (a number)", idarg);
 	if (note == NULL)

@@ -15,19 +15,18 @@
  * beneficiaries file readable.  Whether the union, the numbers and the
  * programme make sense is the server's to say.
  *
- * --at: all digits is epoch seconds, "+N[smhd]" is now + N, anything else
- * goes as a string for the server to read as RFC 3339.  --beneficiaries:
- * one number per line; blank lines, "#" comments and a "msisdn" header are
- * skipped; the server's row numbers count the numbers sent, from 1.
+ * --at (sk_time_arg): all digits is epoch seconds, "+N[smhd]" is now + N
+ * (at most 400 days), a bare "N[smhd]" is refused as a slip for "+N",
+ * anything else goes as a string for the server to read as RFC 3339.
+ * --beneficiaries: one number per line; blank lines, "#" comments and a
+ * "msisdn" header are skipped; the server's row numbers count the numbers
+ * sent, from 1.
  */
 #include "config.h"
 
-#include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <event2/http.h>
 #include <jansson.h>
@@ -81,56 +80,7 @@ static const struct option cmd_relief_opts[] = {
 };
 
 #define RELIEF_FILE_MAX	(8 * 1024 * 1024)
-
-static long long
-rl_int(json_t *o, const char *key)
-{
-	return (long long)json_integer_value(json_object_get(o, key));
-}
-
-/* --at as the JSON value to send; NULL with why filled. */
-static json_t *
-relief_time_arg(const char *s, char *why, size_t len)
-{
-	static const char	 units[] = "smhd";
-	static const long long	 mul[] = { 1, 60, 3600, 86400 };
-	const char		*u;
-	char			*end;
-	long long		 n;
-
-	if (*s == '\0') {
-		snprintf(why, len, "empty time");
-		return NULL;
-	}
-	if (s[strspn(s, "0123456789")] == '\0') {
-		errno = 0;
-		n = strtoll(s, &end, 10);
-		if (errno != 0) {
-			snprintf(why, len, "\"%s\" is out of range", s);
-			return NULL;
-		}
-		return json_integer(n);
-	}
-	if (*s == '+') {
-		errno = 0;
-		n = strtoll(s + 1, &end, 10);
-		if (!isdigit((unsigned char)s[1]) || errno != 0 ||
-		    n > 400LL * 86400 || (*end != '\0' && ((u = strchr(units,
-		    *end)) == NULL || end[1] != '\0'))) {
-			snprintf(why, len, "\"%s\" is not +N with an optional "
-			    "unit s, m, h or d (e.g. +2d)", s);
-			return NULL;
-		}
-		if (*end != '\0')
-			n *= mul[strchr(units, *end) - units];
-		return json_integer((long long)time(NULL) + n);
-	}
-	if (!text_utf8_valid(s, strlen(s))) {
-		snprintf(why, len, "not valid UTF-8");
-		return NULL;
-	}
-	return json_string(s);	/* RFC 3339: the server parses it */
-}
+#define RELIEF_MAX_AHEAD (400LL * 86400)	/* longest --at +N */
 
 /* The numbers of a beneficiaries file as a JSON list. */
 static json_t *
@@ -165,11 +115,11 @@ relief_create_print(struct sk_ctx *ctx, json_t *o, void *arg)
 	int		 first = 1;
 
 	printf("distribution %lld in union %s: %lld entitlements, notice "
-	    "alert %lld", rl_int(o, "id"), sk_str(o, "union", "?"),
-	    rl_int(o, "entitlements"), rl_int(o, "alert_id"));
+	    "alert %lld", sk_int(o, "id"), sk_str(o, "union", "?"),
+	    sk_int(o, "entitlements"), sk_int(o, "alert_id"));
 	json_object_foreach(sms, lang, l) {
 		printf("%s%s: %s, %lld parts", first ? " (" : "; ", lang,
-		    sk_str(l, "encoding", "?"), rl_int(l, "parts"));
+		    sk_str(l, "encoding", "?"), sk_int(l, "parts"));
 		first = 0;
 	}
 	printf("%s\n", first ? "" : ")");
@@ -185,7 +135,7 @@ relief_create(struct sk_ctx *ctx, const struct cmd_entry *entry,
 	static const int needo[] = { RO_UNION, RO_PROGRAMME, RO_ITEM, RO_QTY,
 	    RO_PLACE, RO_AT };
 	json_t		*req, *at;
-	char		*body, *buf = NULL, why[256], *end;
+	char		*body, *buf = NULL, why[256];
 	size_t		 i, len;
 	long long	 qty;
 	int		 rc;
@@ -199,13 +149,11 @@ relief_create(struct sk_ctx *ctx, const struct cmd_entry *entry,
 		    !text_utf8_valid(v[i], strlen(v[i])))
 			return sk_usage(ctx, entry, "--%s: not valid UTF-8",
 			    cmd_relief_opts[i].name);
-	errno = 0;
-	qty = strtoll(v[RO_QTY], &end, 10);
-	if (!isdigit((unsigned char)*v[RO_QTY]) || *end != '\0' ||
-	    errno != 0 || qty <= 0 || qty > 1000000)
+	if ((qty = sk_num(v[RO_QTY])) <= 0 || qty > 1000000)
 		return sk_usage(ctx, entry, "--qty: \"%s\" is not a whole "
 		    "number 1-1000000", v[RO_QTY]);
-	if ((at = relief_time_arg(v[RO_AT], why, sizeof(why))) == NULL)
+	if ((at = sk_time_arg(v[RO_AT], RELIEF_MAX_AHEAD, why,
+	    sizeof(why))) == NULL)
 		return sk_usage(ctx, entry, "--at: %s", why);
 	req = json_pack("{s:s,s:s,s:s,s:I,s:s,s:o}", "union", v[RO_UNION],
 	    "programme", v[RO_PROGRAMME], "item", v[RO_ITEM], "quantity",
@@ -250,47 +198,23 @@ relief_report_print(struct sk_ctx *ctx, json_t *o, void *arg)
 		bc = json_object_get(d, "by_channel");
 		printf("%6lld  %-10.10s %-16.16s %4lld %-2.2s %8lld %8lld "
 		    "%6lld %6lld %9lld %8lld %7lld  %lld/%lld/%lld\n",
-		    rl_int(d, "id"), sk_str(d, "programme", ""),
-		    sk_str(d, "item", ""), rl_int(d, "quantity"),
-		    sk_str(d, "unit", ""), rl_int(d, "entitled"),
-		    rl_int(d, "notified"), rl_int(d, "received_full"),
-		    rl_int(d, "received_short"), rl_int(d, "shortfall"),
-		    rl_int(d, "disputed"), rl_int(d, "pending"),
-		    rl_int(bc, "sms"), rl_int(bc, "api"), rl_int(bc, "ivr"));
+		    sk_int(d, "id"), sk_str(d, "programme", ""),
+		    sk_str(d, "item", ""), sk_int(d, "quantity"),
+		    sk_str(d, "unit", ""), sk_int(d, "entitled"),
+		    sk_int(d, "notified"), sk_int(d, "received_full"),
+		    sk_int(d, "received_short"), sk_int(d, "shortfall"),
+		    sk_int(d, "disputed"), sk_int(d, "pending"),
+		    sk_int(bc, "sms"), sk_int(bc, "api"), sk_int(bc, "ivr"));
 	}
 	t = json_object_get(o, "totals");
 	if (json_is_object(t))
 		printf("total: %lld entitled, %lld notified, %lld in full, "
 		    "%lld short (%lld units short), %lld disputed, %lld "
-		    "pending\n", rl_int(t, "entitled"), rl_int(t, "notified"),
-		    rl_int(t, "received_full"), rl_int(t, "received_short"),
-		    rl_int(t, "shortfall"), rl_int(t, "disputed"),
-		    rl_int(t, "pending"));
+		    "pending\n", sk_int(t, "entitled"), sk_int(t, "notified"),
+		    sk_int(t, "received_full"), sk_int(t, "received_short"),
+		    sk_int(t, "shortfall"), sk_int(t, "disputed"),
+		    sk_int(t, "pending"));
 	return SK_EXIT_OK;
-}
-
-/* A GET whose answer is printed as it came (CSV). */
-static int
-relief_get_raw(struct sk_ctx *ctx, const char *path)
-{
-	struct client		*cl;
-	struct client_resp	 r;
-	char			 err[1024];
-	int			 rc;
-
-	if ((cl = sk_client(ctx)) == NULL)
-		return SK_EXIT_FAIL;
-	if (client_request(cl, CLIENT_GET, path, NULL, NULL, 0, 1, &r, err,
-	    sizeof(err)) == -1)
-		return sk_fail(ctx, "E_CONNECT", "%s", err);
-	if (r.status != 200)
-		rc = sk_api_fail(ctx, r.status, r.json);
-	else {
-		fwrite(r.body, 1, r.len, stdout);
-		rc = SK_EXIT_OK;
-	}
-	client_resp_clear(&r);
-	return rc;
 }
 
 static int
@@ -322,14 +246,14 @@ relief_verify(struct sk_ctx *ctx, const char *path)
 			sk_json_print(o);
 		else if (rc == SK_EXIT_OK)
 			printf("union %s: %lld receipt%s, chain intact; head "
-			    "%s\n", sk_str(o, "union", "?"), rl_int(o,
-			    "entries"), rl_int(o, "entries") == 1 ? "" : "s",
+			    "%s\n", sk_str(o, "union", "?"), sk_int(o,
+			    "entries"), sk_int(o, "entries") == 1 ? "" : "s",
 			    sk_str(o, "head", "-"));
 		else
 			printf("union %s: %lld receipts, chain BROKEN at entry "
 			    "%lld (id %lld): %s: %s\n", sk_str(o, "union", "?"),
-			    rl_int(o, "entries"), rl_int(b, "seq"),
-			    rl_int(b, "id"), sk_str(b, "reason", "?"),
+			    sk_int(o, "entries"), sk_int(b, "seq"),
+			    sk_int(b, "id"), sk_str(b, "reason", "?"),
 			    sk_str(b, "message", ""));
 	}
 	client_resp_clear(&r);
@@ -398,7 +322,7 @@ cmd_relief_exec(struct sk_ctx *ctx, const struct cmd_entry *entry, int argc,
 	} else if (csv && !ctx->json) {
 		xasprintf(&path, "/api/v1/unions/%s/relief?format=csv%s", enc,
 		    list ? "&list=1" : "");
-		rc = relief_get_raw(ctx, path);
+		rc = sk_get_raw(ctx, path);
 	} else {
 		xasprintf(&path, "/api/v1/unions/%s/relief", enc);
 		rc = sk_call(ctx, CLIENT_GET, path, NULL, NULL, 0,

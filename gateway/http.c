@@ -170,6 +170,21 @@ http_query_int(struct http_req *r, const char *key, int64_t def,
 	return n;
 }
 
+int64_t
+http_param_id(struct http_req *r, int i, const char *what)
+{
+	const char	*p = i >= 0 && i < r->nparams ? r->params[i] : "";
+	size_t		 n = strspn(p, "0123456789");
+
+	/* At most 18 digits: no int64_t overflow to think about. */
+	if (*p < '1' || *p > '9' || p[n] != '\0' || n > 18) {
+		http_reply_error(r, 404, "E_NOT_FOUND", "no %s \"%.20s\"", what,
+		    p);
+		return -1;
+	}
+	return strtoll(p, NULL, 10);
+}
+
 const char *
 http_body(struct http_req *r, size_t *len)
 {

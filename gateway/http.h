@@ -106,6 +106,11 @@ int		 http_query_flag(struct http_req *, const char *key);
 /* Non-negative integer parameter (absent = def); -1 and a 400 if bad. */
 int64_t		 http_query_int(struct http_req *, const char *key,
 		    int64_t def, int64_t max);
+/*
+ * Path parameter i ("{}" in the route) as an id: 1 to 18 digits, the
+ * first not 0.  Else -1 after a 404 E_NOT_FOUND reply, "no WHAT \"...\"".
+ */
+int64_t		 http_param_id(struct http_req *, int i, const char *what);
 /* The request body, contiguous.  Never NULL; *len may be 0. */
 const char	*http_body(struct http_req *, size_t *len);
 /* The body as a JSON object, or NULL after a 400 E_BAD_JSON reply. */

@@ -12,12 +12,17 @@
  *
  * Also here: the output helpers every command shares, so that errors look
  * the same everywhere: "sanket: E_CODE: message" on stderr, or with --json
- * exactly one {"error":{"code":..,"message":..}} object on stdout.
+ * exactly one {"error":{"code":..,"message":..}} object on stdout; and
+ * what several commands read and print alike: numbers, durations and
+ * times given as options (sk_num, sk_duration, sk_time_arg), times and
+ * aligned tables for people (sk_time, sk_table), a CSV export copied to
+ * stdout as it came (sk_get_raw).
  */
 #include "config.h"
 
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -29,10 +34,12 @@
 
 #include <event2/http.h>
 #include <jansson.h>
+#include <utf8proc.h>
 
 #include "conf.h"
 #include "log.h"
 #include "sanket.h"
+#include "text.h"
 #include "xmalloc.h"
 
 #define SK_OPT_URL	0x1001
@@ -543,6 +550,156 @@ sk_str(json_t *o, const char *key, const char *dflt)
 	return s != NULL ? s : dflt;
 }
 
+long long
+sk_int(json_t *o, const char *key)
+{
+	return (long long)json_integer_value(json_object_get(o, key));
+}
+
+long long
+sk_num(const char *s)
+{
+	char		*end;
+	long long	 n;
+
+	if (*s == '\0' || s[strspn(s, "0123456789")] != '\0')
+		return -1;
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	return errno != 0 ? -1 : n;
+}
+
+long long
+sk_duration(const char *s, long long max)
+{
+	static const char	 units[] = "smhd";
+	static const long long	 mul[] = { 1, 60, 3600, 86400 };
+	const char		*u;
+	char			*end;
+	long long		 n;
+	size_t			 i = 0;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (*end != '\0') {
+		if ((u = strchr(units, *end)) == NULL || end[1] != '\0')
+			return -1;
+		i = u - units;
+	}
+	if (errno != 0 || n > max / mul[i])
+		return -1;
+	return n * mul[i];
+}
+
+json_t *
+sk_time_arg(const char *s, long long max, char *why, size_t len)
+{
+	char		*end;
+	long long	 n;
+
+	if (*s == '\0') {
+		snprintf(why, len, "empty time");
+		return NULL;
+	}
+	if (s[strspn(s, "0123456789")] == '\0') {
+		errno = 0;
+		n = strtoll(s, &end, 10);
+		if (errno != 0) {
+			snprintf(why, len, "\"%s\" is out of range", s);
+			return NULL;
+		}
+		return json_integer(n);
+	}
+	if (*s == '+') {
+		if ((n = sk_duration(s + 1, max)) == -1) {
+			snprintf(why, len, "\"%s\" is not +N with an optional "
+			    "unit s, m, h or d (e.g. +30m, +2d), at most %lld "
+			    "days ahead", s, max / 86400);
+			return NULL;
+		}
+		return json_integer((long long)time(NULL) + n);
+	}
+	if (sk_duration(s, max) != -1) {
+		snprintf(why, len, "\"%s\" is not a time: for one from now, "
+		    "say +%s", s, s);
+		return NULL;
+	}
+	if (!text_utf8_valid(s, strlen(s))) {
+		snprintf(why, len, "not valid UTF-8");
+		return NULL;
+	}
+	return json_string(s);	/* RFC 3339: the server parses it */
+}
+
+void
+sk_time(json_t *v, const char *fmt, char *buf, size_t len)
+{
+	long long	 t;
+	time_t		 s;
+	struct tm	 tm;
+
+	if (json_is_string(v)) {
+		strlcpy_sk(buf, json_string_value(v), len);
+		return;
+	}
+	if (!json_is_integer(v)) {
+		strlcpy_sk(buf, "-", len);
+		return;
+	}
+	t = json_integer_value(v);
+	s = t > 100000000000LL ? (time_t)(t / 1000) : (time_t)t;
+	if (localtime_r(&s, &tm) == NULL || strftime(buf, len, fmt, &tm) == 0)
+		snprintf(buf, len, "%lld", t);
+}
+
+int
+sk_width(const char *s)
+{
+	utf8proc_int32_t	 cp;
+	utf8proc_ssize_t	 n;
+	int			 w = 0, cw;
+
+	while (*s != '\0') {
+		n = utf8proc_iterate((const utf8proc_uint8_t *)s, -1, &cp);
+		if (n <= 0) {
+			s++;
+			w++;
+			continue;
+		}
+		if ((cw = utf8proc_charwidth(cp)) > 0)
+			w += cw;
+		s += n;
+	}
+	return w;
+}
+
+void
+sk_table(char **cell, size_t nrows, const char *align)
+{
+	size_t	 ncols = strlen(align), r, c;
+	int	 w[16] = { 0 }, pad;
+
+	for (r = 0; r < nrows; r++)
+		for (c = 0; c < ncols && c < nitems(w); c++)
+			if ((pad = sk_width(cell[r * ncols + c])) > w[c])
+				w[c] = pad;
+	for (r = 0; r < nrows; r++) {
+		for (c = 0; c < ncols; c++) {
+			pad = c < nitems(w) ? w[c] -
+			    sk_width(cell[r * ncols + c]) : 0;
+			if (c + 1 == ncols && align[c] == 'l')
+				pad = 0;	/* no trailing blanks */
+			printf("%s%*s%s%*s", c > 0 ? "  " : "",
+			    align[c] == 'r' ? pad : 0, "", cell[r * ncols + c],
+			    align[c] == 'l' ? pad : 0, "");
+			free(cell[r * ncols + c]);
+		}
+		printf("\n");
+	}
+}
+
 int
 sk_slurp(struct sk_ctx *ctx, const char *path, size_t max, char **buf,
     size_t *len)
@@ -622,6 +779,28 @@ sk_call(struct sk_ctx *ctx, enum client_method method, const char *path,
 		rc = SK_EXIT_OK;
 	} else
 		rc = print(ctx, r.json, arg);
+	client_resp_clear(&r);
+	return rc;
+}
+
+int
+sk_get_raw(struct sk_ctx *ctx, const char *path)
+{
+	struct client		*cl;
+	struct client_resp	 r;
+	char			 err[1024];
+	int			 rc = SK_EXIT_OK;
+
+	if ((cl = sk_client(ctx)) == NULL)
+		return SK_EXIT_FAIL;
+	if (client_request(cl, CLIENT_GET, path, NULL, NULL, 0, 1, &r, err,
+	    sizeof(err)) == -1)
+		return sk_fail(ctx, "E_CONNECT", "%s", err);
+	if (r.status != 200)
+		rc = sk_api_fail(ctx, r.status, r.json);
+	else if (fwrite(r.body, 1, r.len, stdout) != r.len ||
+	    fflush(stdout) != 0)
+		rc = sk_fail(ctx, "E_IO", "stdout: %s", strerror(errno));
 	client_resp_clear(&r);
 	return rc;
 }

@@ -130,6 +130,32 @@ int		 sk_slurp(struct sk_ctx *, const char *path, size_t max,
 		    char **buf, size_t *len);
 /* Monotonic seconds. */
 double		 sk_now(void);
+/* An integer member of o as long long; 0 if missing or not one. */
+long long	 sk_int(json_t *o, const char *key);
+/* A non-negative decimal number (digits only); -1 if s is not one. */
+long long	 sk_num(const char *s);
+/* "N" or "N[smhd]" in seconds, at most max; -1 if not one. */
+long long	 sk_duration(const char *s, long long max);
+/*
+ * A time option as the JSON value to send: all digits is epoch seconds
+ * (an integer), "+N[smhd]" (at most max seconds) is now + N, anything else
+ * goes as a string for the server to parse as RFC 3339; "N[smhd]" without
+ * the "+" is refused as a likely slip.  NULL with why filled.
+ */
+json_t		*sk_time_arg(const char *s, long long max, char *why,
+		    size_t len);
+/*
+ * A time from the API (seconds, milliseconds, or a string kept as it is)
+ * in local time with strftime fmt; "-" when v is neither.
+ */
+void		 sk_time(json_t *v, const char *fmt, char *buf, size_t len);
+/* Terminal columns taken by valid UTF-8 s (bytes for anything else). */
+int		 sk_width(const char *s);
+/*
+ * Print rows of cells (row 0 the heading) in aligned columns, align[c]
+ * 'l' or 'r' for each column; frees the cells, not the array.
+ */
+void		 sk_table(char **cell, size_t nrows, const char *align);
 
 /*
  * client.c: a synchronous HTTP/1.1 client over libevent's evhttp.  One
@@ -184,5 +210,10 @@ int		 sk_call(struct sk_ctx *, enum client_method, const char *path,
 		    const char *what, sk_print_fn, void *arg);
 int		 sk_show(struct sk_ctx *, const char *prefix, const char *arg,
 		    const char *what, sk_print_fn);
+/*
+ * GET path and copy a 200 answer to stdout as it came (a CSV export);
+ * anything else is reported as sk_call would.  Returns the exit code.
+ */
+int		 sk_get_raw(struct sk_ctx *, const char *path);
 
 #endif

@@ -153,7 +153,7 @@ const char *const store_migrations[] = {
 	 *
 	 * receipts is append-only (triggers) and hash-chained per union:
 	 * hash = SHA-256 over the previous entry's hash and this entry's
-	 * content (campaigns/relief.c defines the exact bytes).  The
+	 * content (campaigns/relief-chain.c defines the exact bytes).  The
 	 * triggers stop the application, not someone with the file: that
 	 * is what the chain is for.
 	 */

@@ -7,8 +7,17 @@
  * whose schema is newer than this binary.
  *
  * Statements: store_prepare(s, SQL) returns a statement prepared once per
- * connection and cached by the address of the SQL string (pass string
- * literals or static arrays), already reset and with bindings cleared.
+ * connection and cached by the address of the SQL string, already reset
+ * and with bindings cleared.  store_int64() goes through the same cache.
+ *
+ * Pitfall: the cache key is the pointer, never the text.  Pass only
+ * string literals or static const arrays, which live as long as the
+ * process and hold one SQL each.  SQL built at run time in a buffer (on
+ * the stack, or malloc'ed and freed) must not be passed: the next call
+ * whose buffer sits at the same address silently gets the first
+ * statement back, whatever its own text says.  Bind values instead; for
+ * SQL that really is built at run time (tests, one-off admin queries) use
+ * sqlite3_prepare_v2() and sqlite3_finalize() on store_db().
  *
  * Transactions: store_tx_begin/commit/rollback wrap explicit work (an
  * import).  Group commit, for many small state changes: call
@@ -35,6 +44,7 @@ sqlite3		*store_db(struct store *);
 int		 store_version(struct store *);
 int		 store_latest_version(void);
 
+/* Cached by the address of sql: literals and static arrays only (above). */
 sqlite3_stmt	*store_prepare(struct store *, const char *sql);
 
 int		 store_tx_begin(struct store *);
@@ -62,7 +72,12 @@ void		 store_batch_after(struct store *, void (*cb)(void *),
 int		 store_checkpointer_start(struct store *);
 void		 store_checkpointer_stop(struct store *);
 
-/* Run one statement that returns a single integer (COUNT(*) ...). */
+/*
+ * Run one statement that returns a single integer (COUNT(*) ...): its
+ * first column of the first row in *out, 0; or -1 (no row, or an error,
+ * logged).  sql is cached like store_prepare()'s: a string literal or a
+ * static array, never a formatted buffer.
+ */
 int		 store_int64(struct store *, const char *sql, int64_t *out);
 /* Wall clock, seconds and milliseconds since the epoch. */
 int64_t		 store_now(void);

@@ -12,6 +12,8 @@
  *    idempotent: text_clean(text_clean(x)) == text_clean(x).
  *  - text_fold() is text_clean() plus Bangla digits as ASCII and Unicode
  *    full case folding, recomposed to NFC.
+ *  - text_bn_digits() is the way back for the digits alone: ASCII digits
+ *    as Bangla ones, every other byte as it was, never half a character.
  *
  * Order inside text_clean(): validate -> drop invisibles and collapse
  * spaces -> NFC.  Invisibles go before NFC because one sitting between a
@@ -278,4 +280,35 @@ text_codepoints(const char *s)
 		if (((unsigned char)*s & 0xc0) != 0x80)
 			n++;
 	return n;
+}
+
+size_t
+text_bn_digits(const char *in, char *out, size_t outlen)
+{
+	const unsigned char	*p = (const unsigned char *)in;
+	size_t			 o = 0, n;
+
+	if (outlen == 0)
+		return 0;
+	while (*p != '\0') {
+		if (*p >= '0' && *p <= '9') {
+			if (o + 3 >= outlen)
+				break;
+			/* U+09E6 + d: E0 A7 A6+d */
+			out[o++] = (char)0xe0;
+			out[o++] = (char)0xa7;
+			out[o++] = (char)(0xa6 + (*p++ - '0'));
+			continue;
+		}
+		/* One whole character (a lead byte and its continuations). */
+		for (n = 1; (p[n] & 0xc0) == 0x80; n++)
+			;
+		if (o + n >= outlen)
+			break;
+		memcpy(out + o, p, n);
+		o += n;
+		p += n;
+	}
+	out[o] = '\0';
+	return o;
 }

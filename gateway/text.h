@@ -32,4 +32,12 @@ char	*text_fold(const char *s, size_t len, const char **why);
 /* Number of Unicode code points in valid UTF-8 s. */
 size_t	 text_codepoints(const char *s);
 
+/*
+ * in with its ASCII digits as Bangla digits (U+09E6..U+09EF, "12:05" ->
+ * "১২:০৫") into out, NUL-terminated; anything else is copied as it is.
+ * Each digit takes 3 bytes: 3 * strlen(in) + 1 always fits.  A smaller
+ * out is cut on a character boundary.  Returns the bytes written.
+ */
+size_t	 text_bn_digits(const char *in, char *out, size_t outlen);
+
 #endif

@@ -16,15 +16,6 @@ static json_t	*kept[8];	/* parsed bodies: requests point into them */
 static size_t	 nkept;
 static int64_t	 now;
 
-static int64_t
-count(const char *sql)
-{
-	int64_t	 n = -1;
-
-	store_int64(s, sql, &n);
-	return n;
-}
-
 static int
 parse(const char *js, struct alert_req *r, int *status, const char **code,
     char *msg, size_t msglen)
@@ -89,7 +80,6 @@ struct bad {
 int
 main(void)
 {
-	struct import_report	 rep;
 	struct alert_req	 r;
 	struct alert_made	 m;
 	const char		*code;
@@ -111,9 +101,7 @@ main(void)
 	    "01711000005,10096510,bn,sms,\n"
 	    "01711000006,20224510,bn,sms,\n";
 
-	if (recipient_import(s, NULL, people, sizeof(people) - 1, 0, 0, &rep)
-	    != 0 || store_tx_commit(s) != 0)
-		return 99;
+	fixture_recipients(people);
 	sqlite3_exec(store_db(s), "UPDATE recipients SET opted_out = 1 WHERE "
 	    "msisdn = '+8801711000006'", NULL, NULL, NULL);
 

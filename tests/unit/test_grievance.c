@@ -26,31 +26,6 @@
 static struct store *s;
 static int64_t	 now;
 
-/* store_prepare() caches by address: fine for literals only. */
-static int64_t
-count(const char *sql)
-{
-	int64_t	 n = -1;
-
-	store_int64(s, sql, &n);
-	return n;
-}
-
-/* A count from a query built at run time (not cached). */
-static int64_t
-countq(const char *sql)
-{
-	sqlite3_stmt	*st;
-	int64_t		 n = -1;
-
-	if (sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
-
 /* The recipient's id, or 0 (unregistered, or no number). */
 static int64_t
 recipient_of(const char *msisdn)
@@ -202,7 +177,6 @@ helper_open(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	struct import_report		 rep;
 	struct grievance_in		 in;
 	struct grievance_filter		 f;
 	struct grievance_resolved	 g;
@@ -226,9 +200,7 @@ main(int argc, char **argv)
 	    "01711000001,20224510,bn,sms,VGF\n"
 	    "01711000002,20224510,en,sms,\n"
 	    "01711000004,20229010,en,both,\n";
-	if (recipient_import(s, NULL, people, sizeof(people) - 1, 0, 0, &rep)
-	    != 0 || store_tx_commit(s) != 0)
-		return 99;
+	fixture_recipients(people);
 
 	memset(&nat, 0, sizeof(nat));
 	nat.id = 1;
@@ -291,17 +263,10 @@ main(int argc, char **argv)
 	id = open1("+8801711000001", "20224510", "sms", "bn", big);
 	ok(id > 0, "a 3000-byte text is kept, cut");
 	free(big);
-	{
-		char	 q[128];
-
-		snprintf(q, sizeof(q), "SELECT length(CAST(text AS BLOB)) FROM"
-		    " grievances WHERE id = %lld", (long long)id);
-		is_int(countq(q), 2046, "cut to 2046 bytes: on a character "
-		    "boundary under %d", GRIEVANCE_TEXT_MAX);
-		snprintf(q, sizeof(q), "DELETE FROM grievances WHERE id = %lld",
-		    (long long)id);
-		sqlite3_exec(store_db(s), q, NULL, NULL, NULL);
-	}
+	is_int(count("SELECT length(CAST(text AS BLOB)) FROM grievances"
+	    " WHERE id = %lld", (long long)id), 2046, "cut to 2046 bytes: on "
+	    "a character boundary under %d", GRIEVANCE_TEXT_MAX);
+	exec("DELETE FROM grievances WHERE id = %lld", (long long)id);
 
 	/* A relief dispute: category relief, no text, with its entitlement. */
 	ok(sqlite3_exec(store_db(s), "INSERT INTO distributions (id,"
@@ -427,29 +392,22 @@ main(int argc, char **argv)
 	ok(store_tx_commit(s) == 0, "commit");
 	ok(g.message_id > 0, "message queued (%lld)", (long long)g.message_id);
 	is_str(g.lang, "bn", "in the grievance's language");
-	{
-		char	 q[1024];
-
-		snprintf(q, sizeof(q), "SELECT count(*) FROM grievances WHERE"
-		    " id = %lld AND status = 'resolved' AND resolved_by = 2"
-		    " AND resolved_at >= %lld AND message_id = %lld AND"
-		    " resolution = '৩০ কেজি চাল বুঝিয়ে দেওয়া হয়েছে'",
-		    (long long)a1, (long long)now, (long long)g.message_id);
-		is_int(countq(q), 1, "resolved, by whom, when, the message");
-		snprintf(q, sizeof(q), "SELECT count(*) FROM messages WHERE"
-		    " id = %lld AND origin = 'grievance' AND priority = %d AND"
-		    " lang = 'bn' AND msisdn = '+8801711000001' AND"
-		    " recipient_id IS NOT NULL AND union_code = '20224510' AND"
-		    " state = 0 AND alert_id IS NULL", (long long)g.message_id,
-		    PRIO_REPLY);
-		is_int(countq(q), 1, "outbox row: origin, priority, lang, "
-		    "number, recipient, union, queued");
-		snprintf(q, sizeof(q), "SELECT count(*) FROM messages WHERE"
-		    " id = %lld AND text = 'আপনার অভিযোগ নং ১ নিষ্পত্তি হয়েছে:"
-		    " ৩০ কেজি চাল বুঝিয়ে দেওয়া হয়েছে'",
-		    (long long)g.message_id);
-		is_int(countq(q), 1, "outbox text in Bangla");
-	}
+	is_int(count("SELECT count(*) FROM grievances WHERE id = %lld AND"
+	    " status = 'resolved' AND resolved_by = 2 AND resolved_at >= %lld"
+	    " AND message_id = %lld AND"
+	    " resolution = '৩০ কেজি চাল বুঝিয়ে দেওয়া হয়েছে'",
+	    (long long)a1, (long long)now, (long long)g.message_id), 1,
+	    "resolved, by whom, when, the message");
+	is_int(count("SELECT count(*) FROM messages WHERE id = %lld AND"
+	    " origin = 'grievance' AND priority = %d AND lang = 'bn' AND"
+	    " msisdn = '+8801711000001' AND recipient_id IS NOT NULL AND"
+	    " union_code = '20224510' AND state = 0 AND alert_id IS NULL",
+	    (long long)g.message_id, PRIO_REPLY), 1, "outbox row: origin, "
+	    "priority, lang, number, recipient, union, queued");
+	is_int(count("SELECT count(*) FROM messages WHERE id = %lld AND"
+	    " text = 'আপনার অভিযোগ নং ১ নিষ্পত্তি হয়েছে:"
+	    " ৩০ কেজি চাল বুঝিয়ে দেওয়া হয়েছে'", (long long)g.message_id), 1,
+	    "outbox text in Bangla");
 	ok(store_tx_begin(s) == 0, "begin");
 	is_int(grievance_resolve(s, a1, &nat, "again", 10, &g),
 	    GRIEVANCE_RESOLVE_DONE, "resolve twice: refused");

@@ -18,32 +18,6 @@ static struct store	*s;
 static struct conf	 cf;
 static int64_t		 t0;
 
-static int64_t
-count(const char *sql)
-{
-	int64_t	 n = -1;
-
-	store_int64(s, sql, &n);
-	return n;
-}
-
-/* Text of a query's first column, first row (static buffer). */
-static const char *
-str(const char *sql)
-{
-	static char	 buf[2048];
-	sqlite3_stmt	*st;
-
-	buf[0] = '\0';
-	if (sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL) != SQLITE_OK)
-		return "(bad sql)";
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		strlcpy_sk(buf, (const char *)sqlite3_column_text(st, 0),
-		    sizeof(buf));
-	sqlite3_finalize(st);
-	return buf;
-}
-
 static int
 mo(const char *from, const char *text, size_t len, const char *id,
     int64_t at_ms, struct mo_result *res)
@@ -68,17 +42,13 @@ mo(const char *from, const char *text, size_t len, const char *id,
 static const char *
 answer(const struct mo_result *r)
 {
-	char	 sql[128];
-
-	snprintf(sql, sizeof(sql), "SELECT text FROM messages WHERE id = %lld",
-	    (long long)r->reply_id);
-	return r->reply_id ? str(sql) : "";
+	return r->reply_id ? str("SELECT text FROM messages WHERE id = %lld",
+	    (long long)r->reply_id) : "";
 }
 
 int
 main(void)
 {
-	struct import_report	 rep;
 	struct alert_req	 ar;
 	struct alert_made	 made;
 	struct mo_result	 r;
@@ -97,9 +67,7 @@ main(void)
 	s = fixture_open();
 	conf_defaults(&cf);
 	t0 = store_now_ms();
-	if (recipient_import(s, NULL, people, sizeof(people) - 1, 0, 0, &rep)
-	    != 0 || store_tx_commit(s) != 0)
-		return 99;
+	fixture_recipients(people);
 
 	/* Two warnings with a 1-hour window; the later one is "latest". */
 	memset(&ar, 0, sizeof(ar));

@@ -11,15 +11,6 @@
 
 static struct store *s;
 
-static int64_t
-count(const char *sql)
-{
-	int64_t	 n = -1;
-
-	store_int64(s, sql, &n);
-	return n;
-}
-
 static int
 imp(const char *scope, const char *csv, size_t first, int dry,
     struct import_report *rep)

@@ -1,6 +1,6 @@
 /*
  * test_relief.c: relief distributions, codes, receipts and the receipt
- * chain (campaigns/relief.c).
+ * chain (campaigns/relief-dist.c, relief.c, relief-chain.c).
  *
  * Codes: 6 digits, spread evenly, unique within a distribution of 5,000.
  * Distributions: every refusal, beneficiaries by programme or by list
@@ -23,68 +23,6 @@
 #include "test_fixture.h"
 
 static struct store *s;
-
-static int64_t
-count(const char *fmt, ...)
-{
-	char		 sql[1024];
-	sqlite3_stmt	*st;
-	int64_t		 n = -1;
-	va_list		 ap;
-
-	/* Not store_int64: it caches statements by the SQL's address. */
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof(sql), fmt, ap);
-	va_end(ap);
-	if (sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL) != SQLITE_OK) {
-		diag("query failed: %s: %s", sql, sqlite3_errmsg(store_db(s)));
-		return -1;
-	}
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
-
-static int
-exec(const char *fmt, ...)
-{
-	char	 sql[1024], *err = NULL;
-	va_list	 ap;
-	int	 rc;
-
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof(sql), fmt, ap);
-	va_end(ap);
-	rc = sqlite3_exec(store_db(s), sql, NULL, NULL, &err);
-	if (rc != SQLITE_OK) {
-		diag("%s: %s", sql, err ? err : "?");
-		sqlite3_free(err);
-		return -1;
-	}
-	return 0;
-}
-
-/* A text column of one row, or "" (static buffer). */
-static const char *
-text1(const char *fmt, ...)
-{
-	static char	 out[2048];
-	char		 sql[1024];
-	sqlite3_stmt	*st;
-	va_list		 ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof(sql), fmt, ap);
-	va_end(ap);
-	out[0] = '\0';
-	if (sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL) != SQLITE_OK)
-		return out;
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		snprintf(out, sizeof(out), "%s", sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return out;
-}
 
 /* Parse js and create; returns relief_dist_create's value (or -2). */
 static int
@@ -203,7 +141,6 @@ main(void)
 	    "01711000003,20224510,bn,sms,GR\n"
 	    "01711000004,20224520,bn,sms,VGF\n"
 	    "01711000005,20224510,bn,sms,\n";
-	struct import_report	 rep;
 	struct relief_made	 m, m2;
 	struct receipt_in	 in;
 	struct receipt_out	 out;
@@ -219,9 +156,7 @@ main(void)
 	double			 ms;
 
 	s = fixture_open();
-	if (recipient_import(s, NULL, people, sizeof(people) - 1, 0, 0, &rep)
-	    != 0 || store_tx_commit(s) != 0)
-		return 99;
+	fixture_recipients(people);
 
 	/* --- codes ---------------------------------------------------- */
 	good = 1;
@@ -292,13 +227,13 @@ main(void)
 	    "e.msisdn AND m.union_code = '20224510' AND instr(m.text, e.code)"
 	    " > 0", (long long)m.alert_id), 2,
 	    "one queued notice each, carrying the owner's code");
-	snprintf(c1, sizeof(c1), "%s", text1("SELECT code FROM entitlements "
+	snprintf(c1, sizeof(c1), "%s", str("SELECT code FROM entitlements "
 	    "WHERE distribution_id = %lld AND msisdn = '+8801711000001'",
 	    (long long)m.id));
-	snprintf(c2, sizeof(c2), "%s", text1("SELECT code FROM entitlements "
+	snprintf(c2, sizeof(c2), "%s", str("SELECT code FROM entitlements "
 	    "WHERE distribution_id = %lld AND msisdn = '+8801711000002'",
 	    (long long)m.id));
-	snprintf(raw, sizeof(raw), "%s", text1("SELECT text FROM messages "
+	snprintf(raw, sizeof(raw), "%s", str("SELECT text FROM messages "
 	    "WHERE alert_id = %lld AND msisdn = '+8801711000002'",
 	    (long long)m.alert_id));
 	ok(strstr(raw, "Relief (vgf): 30 kg rice") != NULL &&
@@ -309,7 +244,7 @@ main(void)
 	diag("en: %s", raw);
 	ok(m.en.coding == SMS_GSM7 && m.en.parts <= 2, "English notice: GSM "
 	    "7-bit, %d parts", m.en.parts);
-	snprintf(raw, sizeof(raw), "%s", text1("SELECT text FROM messages "
+	snprintf(raw, sizeof(raw), "%s", str("SELECT text FROM messages "
 	    "WHERE alert_id = %lld AND msisdn = '+8801711000001'",
 	    (long long)m.alert_id));
 	snprintf(body, sizeof(body), "পেয়েছি %s", c1);
@@ -359,7 +294,7 @@ main(void)
 	is_int(create(body, 10, &m2, &code, NULL), 0, "by list: created");
 	is_int(m2.entitlements, 2, "by list: a number listed twice counts "
 	    "once; a recipient outside the programme may be listed");
-	snprintf(c3, sizeof(c3), "%s", text1("SELECT code FROM entitlements "
+	snprintf(c3, sizeof(c3), "%s", str("SELECT code FROM entitlements "
 	    "WHERE distribution_id = %lld AND msisdn = '+8801711000003'",
 	    (long long)m2.id));
 
@@ -400,7 +335,8 @@ main(void)
 	is_int(count("SELECT count(*) FROM entitlements WHERE code = '%s' AND "
 	    "state = 'pending'", c3), 1, "the owner's entitlement untouched");
 	for (i = 0; i < 1000000; i++) {
-		snprintf(c, sizeof(c), "%06d", (i * 7919) % 1000000);
+		snprintf(c, sizeof(c), "%06llu",
+		    (unsigned long long)i * 7919 % 1000000);
 		if (count("SELECT count(*) FROM entitlements WHERE code = '%s'",
 		    c) == 0)
 			break;
@@ -555,7 +491,7 @@ main(void)
 	exec("DROP TRIGGER receipts_no_update");
 	exec("DROP TRIGGER receipts_no_delete");
 
-	snprintf(raw, sizeof(raw), "%s", text1("SELECT raw FROM receipts "
+	snprintf(raw, sizeof(raw), "%s", str("SELECT raw FROM receipts "
 	    "WHERE union_code = '20229010' AND seq = 1500"));
 	exec("UPDATE receipts SET raw = 'hand-over 9999' WHERE union_code = "
 	    "'20229010' AND seq = 1500");

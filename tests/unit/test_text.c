@@ -309,6 +309,32 @@ test_codepoints(void)
 	is_int(text_codepoints(NULL), 0, "codepoints: NULL");
 }
 
+static void
+test_bn_digits(void)
+{
+	char	 out[64];
+
+	is_int(text_bn_digits("12:05", out, sizeof(out)), 13,
+	    "bn digits: 13 bytes");
+	is_str(out, "১২:০৫", "bn digits: 12:05");
+	text_bn_digits("0123456789", out, sizeof(out));
+	is_str(out, "০১২৩৪৫৬৭৮৯", "bn digits: all ten");
+	text_bn_digits("20 কেজি, ৩ kg", out, sizeof(out));
+	is_str(out, "২০ কেজি, ৩ kg", "bn digits: other text kept");
+	text_bn_digits("", out, sizeof(out));
+	is_str(out, "", "bn digits: empty");
+	/* 3 * strlen + 1 is enough; one byte less cuts the last digit. */
+	text_bn_digits("12", out, 7);
+	is_str(out, "১২", "bn digits: an exact fit");
+	text_bn_digits("12", out, 6);
+	is_str(out, "১", "bn digits: a digit that does not fit is left out");
+	text_bn_digits("aকb", out, 4);
+	is_str(out, "a", "bn digits: cut before a character, never inside");
+	is_int(text_bn_digits("1", out, 1), 0, "bn digits: room for the NUL "
+	    "only");
+	is_str(out, "", "bn digits: empty when nothing fits");
+}
+
 /* A long input: no quadratic blow-up, exact collapse. */
 static void
 test_long(void)
@@ -335,6 +361,7 @@ main(void)
 	test_nfc_equal();
 	test_fold();
 	test_codepoints();
+	test_bn_digits();
 	test_long();
 	return done_testing();
 }
