@@ -136,6 +136,10 @@ api_mo_json_text(const char *p, size_t n, int *valid)
 	char	*fixed;
 	size_t	 i, o = 0;
 
+	if (p == NULL || n == 0) {	/* SQLite gives NULL for x'' */
+		*valid = 1;
+		return json_string("");
+	}
 	if ((*valid = text_utf8_valid(p, n)) && memchr(p, '\0', n) == NULL)
 		return json_stringn(p, n);
 	fixed = xmalloc(n * 3 + 1);
