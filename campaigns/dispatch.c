@@ -76,6 +76,7 @@ struct dispatch {
 	double		 tokens;
 	int64_t		 refill_ms;
 	int		 inflight;	/* claimed, not yet answered */
+	int		 pending;	/* claimed, waiting for the commit */
 	int64_t		 paused_until;
 	int		 down_ms;
 	int		 stopping;
@@ -235,6 +236,7 @@ disp_send_cb(void *arg)
 	struct inflight	*f;
 	int		 i;
 
+	d->pending -= c->n;
 	for (i = 0; i < c->n; i++) {
 		f = c->f[i];
 		sms_measure(f->text, &l);
@@ -283,7 +285,7 @@ disp_claim(struct dispatch *d, int prio, int want, int64_t now)
 	sqlite3_stmt	*st;
 	const char	*text, *lang;
 	int64_t		*expired;
-	int		 nexp = 0, i;
+	int		 nexp = 0, i, k;
 
 	c = xcalloc(1, sizeof(*c));
 	c->d = d;
@@ -292,12 +294,8 @@ disp_claim(struct dispatch *d, int prio, int want, int64_t now)
 	c->f = xcalloc(want, sizeof(*c->f));
 	expired = xcalloc(want, sizeof(*expired));
 	i = 0;
-	if (store_tx_begin(s) == -1)
+	if (store_batch_op(s) == -1 || (st = store_prepare(s, due)) == NULL)
 		goto out;
-	if ((st = store_prepare(s, due)) == NULL) {
-		store_tx_rollback(s);
-		goto out;
-	}
 	sqlite3_bind_int(st, 1, prio);
 	sqlite3_bind_int64(st, 2, now);
 	sqlite3_bind_int(st, 3, want);
@@ -332,7 +330,8 @@ disp_claim(struct dispatch *d, int prio, int want, int64_t now)
 	}
 	sqlite3_reset(st);
 	for (i = 0; i < nexp; i++) {
-		int n = disp_exec(d, expire, expired[i], now, 0, NULL);
+		int n = store_batch_op(s) == -1 ? -1 : disp_exec(d, expire,
+		    expired[i], now, 0, NULL);
 
 		if (n > 0) {
 			d->n_expired += n;
@@ -340,21 +339,23 @@ disp_claim(struct dispatch *d, int prio, int want, int64_t now)
 			    (long long)expired[i], n);
 		}
 	}
-	for (i = 0; i < c->n; i++)
-		disp_exec(d, take, c->f[i]->id, 0, 0, NULL);
-	if (store_tx_commit(s) == -1) {
-		for (i = 0; i < c->n; i++) {
+	for (i = k = 0; i < c->n; i++) {
+		if (store_batch_op(s) == -1 || disp_exec(d, take,
+		    c->f[i]->id, 0, 0, NULL) != 1) {
 			free(c->f[i]->text);
 			free(c->f[i]);
+			continue;
 		}
-		c->n = nexp = 0;
-		goto out;
+		c->f[k++] = c->f[i];
 	}
+	c->n = k;
 	d->inflight += c->n;
+	d->pending += c->n;
 	d->tokens -= c->n;
 	i = c->n + nexp;
 	if (c->n > 0) {
-		disp_send_cb(c);
+		/* The requests go out once the claims are durable. */
+		store_batch_after(s, disp_send_cb, c);
 		c = NULL;
 	}
 out:
@@ -393,7 +394,7 @@ disp_tick_cb(evutil_socket_t fd, short ev, void *arg)
 		disp_schedule(d, DISP_BACKPRESSURE_MS);
 		return;
 	}
-	want = kannel_free_slots(d->kannel);
+	want = kannel_free_slots(d->kannel) - d->pending;
 	if (want > (int)d->tokens)
 		want = (int)d->tokens;
 	if (want > DISP_BATCH)
@@ -481,6 +482,8 @@ dispatch_free(struct dispatch *d)
 	if (d == NULL)
 		return;
 	dispatch_stop(d);
+	/* Claims waiting for their commit are requeued now, while d lives. */
+	store_batch_flush(d->gw->store);
 	/* Outstanding requests call back with KANNEL_DOWN and requeue. */
 	kannel_free(d->kannel);
 	event_free(d->tick);
