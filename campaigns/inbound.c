@@ -6,11 +6,15 @@
  * order, and each step is a row in the same transaction as the ones
  * before it:
  *
- *	1. store	the raw row (inbound: sender as given, the number in
+ *	1. store	the row (inbound: sender as given, the number in
  *			E.164 or NULL, the text bytes as Kannel passed them,
- *			Kannel's id, coding, charset, SMSC).  Nothing below
- *			can lose it: a later failure is written into its
- *			outcome, never rolled back over it.
+ *			Kannel's id, coding, charset, SMSC), in the same
+ *			commit as whatever is done for it.  A grievance or
+ *			a dispute points at it, so then it is written
+ *			first, raw, and completed at the end; otherwise its
+ *			id is taken first and it is written once, complete,
+ *			at the end.  A failure while acting is written into
+ *			its outcome, never rolled back over it.
  *	2. dedupe	a repeat (the same Kannel id again: a retried
  *			callback; or the same number and text within
  *			[replies] dedupe_window) is marked duplicate_of and
@@ -246,38 +250,77 @@ inbound_utf8(const struct mo_in *in, size_t *outlen)
 	return out;
 }
 
+/*
+ * Write the row: the raw message only (full 0: what it meant follows in
+ * inbound_record()), or everything at once (full 1).  With id 0 SQLite
+ * picks the id.
+ */
 static int
-inbound_store_raw(struct mo_ctx *c)
+inbound_store(struct mo_ctx *c, int full, int64_t id)
 {
-	static const char ins[] = "INSERT INTO inbound (at_ms, kannel_id,"
-	    " sender, msisdn, to_addr, smsc, coding, charset, text)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+	static const char ins[] = "INSERT INTO inbound (id, at_ms, kannel_id,"
+	    " sender, msisdn, to_addr, smsc, coding, charset, text,"
+	    " recipient_id, union_code, lang, intent, arg, outcome,"
+	    " duplicate_of, reply_id) VALUES (nullif(?1, 0), ?2, ?3, ?4, ?5,"
+	    " ?6, ?7, ?8, ?9, ?10, nullif(?11, 0), ?12, ?13, ?14, ?15, ?16,"
+	    " nullif(?17, 0), nullif(?18, 0))";
 	const struct mo_in *in = c->in;
+	struct mo_result *r = c->res;
 	sqlite3_stmt	*st;
 
 	if (store_batch_op(c->s) == -1 ||
 	    (st = store_prepare(c->s, ins)) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, in->now_ms);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, in->now_ms);
 	if (in->kannel_id != NULL && *in->kannel_id != '\0')
-		sqlite3_bind_text(st, 2, in->kannel_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, in->sender, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, in->kannel_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, in->sender, -1, SQLITE_STATIC);
 	if (c->msisdn[0] != '\0')
-		sqlite3_bind_text(st, 4, c->msisdn, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, c->msisdn, -1, SQLITE_STATIC);
 	if (in->to != NULL)
-		sqlite3_bind_text(st, 5, in->to, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, in->to, -1, SQLITE_STATIC);
 	if (in->smsc != NULL)
-		sqlite3_bind_text(st, 6, in->smsc, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 7, in->smsc, -1, SQLITE_STATIC);
 	if (in->coding >= 0)
-		sqlite3_bind_int(st, 7, in->coding);
+		sqlite3_bind_int(st, 8, in->coding);
 	if (in->charset != NULL)
-		sqlite3_bind_text(st, 8, in->charset, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 9, in->len ? in->text : "", (int)in->len,
+		sqlite3_bind_text(st, 9, in->charset, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 10, in->len ? in->text : "", (int)in->len,
 	    SQLITE_STATIC);
+	if (full) {
+		sqlite3_bind_int64(st, 11, c->rid);
+		if (c->rid != 0)
+			sqlite3_bind_text(st, 12, c->union_code, -1,
+			    SQLITE_STATIC);
+		if (c->lang != NULL)
+			sqlite3_bind_text(st, 13, c->lang, -1, SQLITE_STATIC);
+		if (r->intent != NULL)
+			sqlite3_bind_text(st, 14, r->intent, -1, SQLITE_STATIC);
+		if (r->arg[0] != '\0')
+			sqlite3_bind_text(st, 15, r->arg, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 16, r->outcome, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 17, r->duplicate_of);
+		sqlite3_bind_int64(st, 18, r->reply_id);
+	}
 	if (camp_step(c->s, st, "inbound: store") == -1)
 		return -1;
-	c->res->inbound_id = sqlite3_last_insert_rowid(store_db(c->s));
+	r->inbound_id = sqlite3_last_insert_rowid(store_db(c->s));
 	return 0;
+}
+
+/* The id the next row will get: this connection is the only writer of
+ * the open transaction, and SQLite gives max(id) + 1. */
+static int64_t
+inbound_next_id(struct mo_ctx *c)
+{
+	int64_t	 id;
+
+	if (store_batch_op(c->s) == -1 ||
+	    store_int64(c->s, "SELECT coalesce(max(id), 0) + 1 FROM inbound",
+	    &id) == -1)
+		return -1;
+	return id;
 }
 
 /* The earlier row this one repeats, or 0. */
@@ -285,9 +328,9 @@ static int64_t
 inbound_repeat_of(struct mo_ctx *c)
 {
 	static const char by_id[] = "SELECT id FROM inbound WHERE"
-	    " kannel_id = ?1 AND id < ?2 ORDER BY id LIMIT 1";
+	    " kannel_id = ?1 ORDER BY id LIMIT 1";
 	static const char by_text[] = "SELECT id FROM inbound WHERE"
-	    " msisdn = ?1 AND at_ms >= ?2 AND id < ?3 AND text = ?4 AND"
+	    " msisdn = ?1 AND at_ms >= ?2 AND text = ?4 AND"
 	    " duplicate_of IS NULL ORDER BY at_ms DESC LIMIT 1";
 	const struct mo_in *in = c->in;
 	sqlite3_stmt	*st;
@@ -296,7 +339,6 @@ inbound_repeat_of(struct mo_ctx *c)
 	if (in->kannel_id != NULL && *in->kannel_id != '\0' &&
 	    (st = store_prepare(c->s, by_id)) != NULL) {
 		sqlite3_bind_text(st, 1, in->kannel_id, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, c->res->inbound_id);
 		if (sqlite3_step(st) == SQLITE_ROW)
 			id = sqlite3_column_int64(st, 0);
 		sqlite3_reset(st);
@@ -309,7 +351,6 @@ inbound_repeat_of(struct mo_ctx *c)
 	sqlite3_bind_text(st, 1, c->msisdn, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, in->now_ms - (int64_t)c->cf->dedupe_window *
 	    1000);
-	sqlite3_bind_int64(st, 3, c->res->inbound_id);
 	sqlite3_bind_blob(st, 4, in->len ? in->text : "", (int)in->len,
 	    SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -697,7 +738,7 @@ inbound_handle(struct store *s, const struct conf *cf,
 	struct mo_ctx	 c;
 	struct outbox_msg om;
 	const char	*why;
-	int		 rc;
+	int		 rc, early;
 
 	memset(res, 0, sizeof(*res));
 	memset(&c, 0, sizeof(c));
@@ -708,20 +749,34 @@ inbound_handle(struct store *s, const struct conf *cf,
 	if (msisdn_normalise(in->sender, c.msisdn, &why) == -1)
 		c.msisdn[0] = '\0';
 
-	/* 1. the raw row, first. */
-	if (inbound_store_raw(&c) == -1)
-		return -1;
-
-	/* 3. parse (a repeat is parsed too, to show what it said). */
+	/* Parse first (a repeat is parsed too, to show what it said). */
 	c.text = inbound_utf8(in, &c.textlen);
 	reply_parse(c.text, c.textlen, &c.rp);
 	res->intent = reply_intent_name(c.rp.intent);
 	inbound_arg(&c);
 	inbound_lookup_sender(&c);
 	c.lang = inbound_lang(&c);
+	res->duplicate_of = inbound_repeat_of(&c);
+
+	/*
+	 * 1. The row.  A grievance (and a dispute, which opens one) points
+	 * at it, so it is written first, raw, and completed at the end; for
+	 * everything else its id is taken now and the row is written once,
+	 * complete, at the end of the same transaction (one write instead
+	 * of two: bench/mo.sh).  Either way the raw message is in the same
+	 * commit as whatever was done for it, or nothing is.
+	 */
+	early = res->duplicate_of == 0 && c.msisdn[0] != '\0' &&
+	    (c.rp.intent == REPLY_GRIEVANCE ||
+	    c.rp.intent == REPLY_NOT_RECEIVED);
+	if (early) {
+		if (inbound_store(&c, 0, 0) == -1)
+			goto fail;
+	} else if ((res->inbound_id = inbound_next_id(&c)) == -1)
+		goto fail;
 
 	/* 2. a repeat stops here. */
-	if ((res->duplicate_of = inbound_repeat_of(&c)) != 0) {
+	if (res->duplicate_of != 0) {
 		mo_duplicates++;
 		inbound_outcome(&c, "duplicate of inbound %lld: not acted on",
 		    (long long)res->duplicate_of);
@@ -790,10 +845,14 @@ inbound_handle(struct store *s, const struct conf *cf,
 	    res->inbound_id, c.msisdn, res->intent, res->outcome,
 	    res->reply_id ? "; answered" : "");
 record:
-	rc = inbound_record(&c);
+	rc = early ? inbound_record(&c) : inbound_store(&c, 1,
+	    res->inbound_id);
 	free(c.answer);
 	free(c.text);
 	return rc;
+fail:
+	free(c.text);
+	return -1;
 }
 
 void
