@@ -459,7 +459,7 @@ inbound_confirm(struct mo_ctx *c)
 		if (camp_step(c->s, st, "inbound: confirm") == -1)
 			return -1;
 		inbound_outcome(c, "confirmed alert %lld", (long long)alert);
-		log_info("alert=%lld msg=%lld confirmed by reply inbound=%lld",
+		log_debug("alert=%lld msg=%lld confirmed by reply inbound=%lld",
 		    (long long)alert, (long long)mid,
 		    (long long)c->res->inbound_id);
 	}
@@ -780,7 +780,7 @@ inbound_handle(struct store *s, const struct conf *cf,
 		mo_duplicates++;
 		inbound_outcome(&c, "duplicate of inbound %lld: not acted on",
 		    (long long)res->duplicate_of);
-		log_info("inbound=%lld from=%s duplicate of %lld",
+		log_debug("inbound=%lld from=%s duplicate of %lld",
 		    (long long)res->inbound_id, in->sender,
 		    (long long)res->duplicate_of);
 		goto record;
@@ -841,7 +841,10 @@ inbound_handle(struct store *s, const struct conf *cf,
 		else
 			mo_answers++;
 	}
-	log_info("inbound=%lld from=%s intent=%s: %s%s", (long long)
+	/* One line per reply at -v: at thousands a second the line (a
+	 * write each) costs more than the reply's own work; failures and
+	 * refusals are logged where they happen. */
+	log_debug("inbound=%lld from=%s intent=%s: %s%s", (long long)
 	    res->inbound_id, c.msisdn, res->intent, res->outcome,
 	    res->reply_id ? "; answered" : "");
 record:
