@@ -226,6 +226,109 @@ relief_broken(int64_t seq, int64_t id, const char *reason, const char *fmt,
 	    (json_int_t)id, "reason", reason, "message", msg);
 }
 
+/* What the chain last said about one entitlement (relief_verify). */
+struct relief_last {
+	int64_t		 ent, seq, qty;
+	int		 disputed, has_qty;
+};
+
+static int
+relief_last_cmp(const void *a, const void *b)
+{
+	const struct relief_last *x = a, *y = b;
+
+	if (x->ent != y->ent)
+		return x->ent < y->ent ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/*
+ * The chain against the entitlements it decides: each entitlement's state
+ * (and received quantity) must be what its last chain entry says, and an
+ * entitlement that is not pending must have one.  This catches what the
+ * links alone cannot: entries removed from the end of the chain (the
+ * entitlements still say received), and an entitlement edited to say
+ * something its receipts do not.  NULL if consistent, else the first
+ * finding; *err on a store error.
+ */
+static json_t *
+relief_verify_entitlements(struct store *s, const char *union_code,
+    struct relief_last *last, size_t nlast, int64_t n, int *err)
+{
+	static const char q[] = "SELECT e.id, e.state, e.received_qty"
+	    " FROM entitlements e JOIN distributions d ON"
+	    " d.id = e.distribution_id WHERE d.union_code = ?1 ORDER BY e.id";
+	struct relief_last	*l;
+	sqlite3_stmt		*st;
+	json_t			*broken = NULL;
+	const char		*state;
+	size_t			 i, k;
+	int64_t			 ent, rq;
+	int			 rc, pending, disputed;
+
+	/* Keep the last entry (highest seq) of each entitlement. */
+	qsort(last, nlast, sizeof(*last), relief_last_cmp);
+	for (i = k = 0; i < nlast; i++) {
+		if (k > 0 && last[k - 1].ent == last[i].ent)
+			k--;
+		last[k++] = last[i];
+	}
+	nlast = k;
+	if ((st = store_prepare(s, q)) == NULL) {
+		*err = 1;
+		return NULL;
+	}
+	sqlite3_bind_text(st, 1, union_code, -1, SQLITE_STATIC);
+	while (broken == NULL && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ent = sqlite3_column_int64(st, 0);
+		state = (const char *)sqlite3_column_text(st, 1);
+		rq = sqlite3_column_int64(st, 2);
+		pending = state == NULL || strcmp(state, "pending") == 0;
+		disputed = state != NULL && strcmp(state, "disputed") == 0;
+		l = NULL;
+		if (nlast > 0) {
+			/* first entry with this ent (seq is unique per ent) */
+			size_t	 lo = 0, hi = nlast;
+
+			while (lo < hi) {
+				size_t	 mid = (lo + hi) / 2;
+
+				if (last[mid].ent < ent)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			if (lo < nlast && last[lo].ent == ent)
+				l = &last[lo];
+		}
+		if (l == NULL && !pending)
+			broken = relief_broken(n + 1, 0, "deleted",
+			    "entitlement %lld is %s but the chain holds no "
+			    "receipt for it: entries were removed (the end of "
+			    "the chain?) or the entitlement was edited",
+			    (long long)ent, state);
+		else if (l != NULL && (pending || disputed != l->disputed ||
+		    (!disputed && l->has_qty && rq != l->qty))) {
+			char	 says[48];
+
+			if (pending || disputed)
+				snprintf(says, sizeof(says), "%s", state);
+			else
+				snprintf(says, sizeof(says), "%s %lld", state,
+				    (long long)rq);
+			broken = relief_broken(l->seq, 0, "edited",
+			    "entitlement %lld says %s, but its last chain "
+			    "entry (%lld) says %s", (long long)ent, says,
+			    (long long)l->seq, l->disputed ? "disputed" :
+			    "received");
+		}
+	}
+	if (broken == NULL && rc != SQLITE_DONE)
+		*err = 1;
+	sqlite3_reset(st);
+	return broken;
+}
+
 json_t *
 relief_verify(struct store *s, const char *union_code)
 {
@@ -240,8 +343,10 @@ relief_verify(struct store *s, const char *union_code)
 	char			 prev[RELIEF_HASH_HEX + 1];
 	char			 hash[RELIEF_HASH_HEX + 1];
 	const char		*ph, *sh;
+	struct relief_last	*last = NULL;
+	size_t			 nlast = 0, caplast = 0;
 	int64_t			 n = 0, id;
-	int			 rc;
+	int			 rc, err = 0;
 
 	if ((st = store_prepare(s, scan)) == NULL)
 		return NULL;
@@ -304,10 +409,24 @@ relief_verify(struct store *s, const char *union_code)
 			continue;
 		}
 		snprintf(prev, sizeof(prev), "%s", sh);
+		if (nlast == caplast) {
+			caplast = caplast ? caplast * 2 : 1024;
+			last = xreallocarray(last, caplast, sizeof(*last));
+		}
+		last[nlast].ent = e.entitlement_id;
+		last[nlast].seq = e.seq;
+		last[nlast].qty = e.qty;
+		last[nlast].has_qty = e.has_qty;
+		last[nlast].disputed = strcmp(e.kind, "disputed") == 0;
+		nlast++;
 	}
 	sqlite3_reset(st);
 	relief_hasher_free(&h);
-	if (rc != SQLITE_DONE) {
+	if (rc == SQLITE_DONE && broken == NULL)
+		broken = relief_verify_entitlements(s, union_code, last,
+		    nlast, n, &err);
+	free(last);
+	if (rc != SQLITE_DONE || err) {
 		log_warnx("relief: verify %s: %s", union_code,
 		    sqlite3_errmsg(store_db(s)));
 		json_decref(broken);

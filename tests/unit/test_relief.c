@@ -544,6 +544,37 @@ main(void)
 	    " WHERE union_code = '20229010' AND seq = 7) WHERE union_code = "
 	    "'20229010' AND seq = 8");
 
+	/* Entries removed from the end: the links alone cannot tell, the
+	 * entitlements they decided can. */
+	exec("CREATE TABLE saved AS SELECT * FROM receipts WHERE union_code"
+	    " = '20229010' AND seq > 2997");
+	exec("DELETE FROM receipts WHERE union_code = '20229010' AND seq >"
+	    " 2997");
+	v = verify("20229010", &reason, &seq, &id);
+	ok(!json_is_true(json_object_get(v, "ok")) && seq == 2998 &&
+	    strcmp(reason, "deleted") == 0, "the last 3 entries deleted: "
+	    "found, entry 2998 named (%s: %s)", reason, json_string_value(
+	    json_object_get(json_object_get(v, "first_broken"), "message")));
+	json_decref(v);
+	exec("INSERT INTO receipts SELECT * FROM saved");
+	v = verify("20229010", &reason, &seq, &id);
+	ok(json_is_true(json_object_get(v, "ok")), "put back: verifies");
+	json_decref(v);
+	/* An entitlement edited to say what its receipts do not. */
+	n = count("SELECT entitlement_id FROM receipts WHERE union_code ="
+	    " '20229010' AND seq = 11");
+	exec("UPDATE entitlements SET state = 'received', received_qty = 30"
+	    " WHERE id = %lld", (long long)n);
+	v = verify("20229010", &reason, &seq, &id);
+	ok(seq == 11 && strcmp(reason, "edited") == 0, "an entitlement's "
+	    "short 25 edited to 30: its entry 11 named (%s)", reason);
+	json_decref(v);
+	exec("UPDATE entitlements SET state = 'short', received_qty = 25"
+	    " WHERE id = %lld", (long long)n);
+	v = verify("20229010", &reason, &seq, &id);
+	ok(json_is_true(json_object_get(v, "ok")), "restored: verifies");
+	json_decref(v);
+
 	id = count("SELECT id FROM receipts WHERE union_code = '20229010' AND "
 	    "seq = 2001");
 	exec("DELETE FROM receipts WHERE union_code = '20229010' AND seq = "
