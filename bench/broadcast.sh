@@ -18,21 +18,14 @@ n=${1:-1000000}
 window=${2:-64}
 srcdir=$(cd "$(dirname "$0")/.." && pwd)
 builddir=${3:-$srcdir/build/release}
-bash "$srcdir/scripts/deps.sh" >&2
-bash "$srcdir/scripts/build.sh" "$builddir" >&2
-make -C "$builddir" tests/freeport >&2
-
-top_srcdir=$srcdir top_builddir=$builddir
-. "$srcdir/tests/lib/common.sh"
-sk_tmpdir
+. "$srcdir/bench/lib.sh"
+bench_setup "$builddir"
 sk_start_kannel >&2 || { echo "Kannel did not start" >&2; exit 1; }
 sk_conf_set kannel rate 100000
 sk_conf_set kannel window "$window"
 sk_start_sanketd >&2 || { echo "sanketd did not start" >&2; exit 1; }
 sk_admin_token >&2
-"$builddir/sanket" areas import "$srcdir/etc/sample/areas.csv" >/dev/null
-bash "$srcdir/scripts/gen-recipients.sh" "$n" 11 >"$SK_TMP/r.csv"
-"$builddir/sanket" recipients import "$SK_TMP/r.csv" >/dev/null
+bench_recipients "$n" 11
 rm -f "$SK_TMP/r.csv"
 
 # The anchor: a fresh sanketd on the loaded database, warmed by a status

@@ -16,14 +16,8 @@ n=${1:-200000}
 conns=${2:-32}
 srcdir=$(cd "$(dirname "$0")/.." && pwd)
 builddir=${3:-$srcdir/build/release}
-bash "$srcdir/scripts/deps.sh" >&2
-command -v wrk >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y wrk >&2
-bash "$srcdir/scripts/build.sh" "$builddir" >&2
-make -C "$builddir" tests/freeport >&2
-
-top_srcdir=$srcdir top_builddir=$builddir
-. "$srcdir/tests/lib/common.sh"
-sk_tmpdir
+. "$srcdir/bench/lib.sh"
+bench_setup "$builddir" wrk
 sk_write_conf
 msgs=$((n / 2))
 
@@ -31,9 +25,7 @@ msgs=$((n / 2))
 # then marked submitted on the stopped database.
 sk_start_sanketd >&2
 sk_admin_token >&2
-"$builddir/sanket" areas import "$srcdir/etc/sample/areas.csv" >/dev/null
-bash "$srcdir/scripts/gen-recipients.sh" "$msgs" 11 >"$SK_TMP/r.csv"
-"$builddir/sanket" recipients import "$SK_TMP/r.csv" >/dev/null
+bench_recipients "$msgs" 11
 curl -fsS -H "Authorization: Bearer $SANKET_TOKEN" \
     -d '{"kind":"warning","areas":["10","20","40"],"text_en":"bench"}' \
     "$SANKET_URL/api/v1/alerts" >/dev/null

@@ -12,19 +12,12 @@ set -eu
 n=${1:-1000000}
 srcdir=$(cd "$(dirname "$0")/.." && pwd)
 builddir=${2:-$srcdir/build/release}
-bash "$srcdir/scripts/deps.sh" >&2
-bash "$srcdir/scripts/build.sh" "$builddir" >&2
-make -C "$builddir" tests/freeport >&2
-
-top_srcdir=$srcdir top_builddir=$builddir
-. "$srcdir/tests/lib/common.sh"
-sk_tmpdir
+. "$srcdir/bench/lib.sh"
+bench_setup "$builddir"
 sk_write_conf		# sendsms_url points at a closed port: nothing leaves
 sk_start_sanketd >&2
 sk_admin_token >&2
-"$builddir/sanket" areas import "$srcdir/etc/sample/areas.csv" >/dev/null
-bash "$srcdir/scripts/gen-recipients.sh" "$n" 3 >"$SK_TMP/r.csv"
-"$builddir/sanket" recipients import "$SK_TMP/r.csv" >/dev/null
+bench_recipients "$n" 3
 sqlite3 "$SK_TMP/sanket.db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 
 # anchor: the fan-out statement alone, in the sqlite3 shell, on a copy

@@ -48,14 +48,8 @@ srcdir=$(cd "$(dirname "$0")/.." && pwd)
 builddir=${3:-$srcdir/build/release}
 rounds=${4:-4}
 case $builddir in /*) ;; *) builddir=$srcdir/$builddir ;; esac
-bash "$srcdir/scripts/deps.sh" >&2
-command -v wrk >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y wrk >&2
-bash "$srcdir/scripts/build.sh" "$builddir" >&2
-make -C "$builddir" tests/freeport >&2
-
-top_srcdir=$srcdir top_builddir=$builddir
-. "$srcdir/tests/lib/common.sh"
-sk_tmpdir
+. "$srcdir/bench/lib.sh"
+bench_setup "$builddir" wrk
 cc -O2 -Wall -o "$SK_TMP/mo-bare" "$srcdir/bench/mo-bare.c" -levent -lsqlite3 -lpthread
 
 # A sendsms port where nothing listens: the dispatcher sees Kannel down
@@ -77,9 +71,7 @@ if [ "$probe" != 403 ]; then
 fi
 
 sk_admin_token >&2
-"$builddir/sanket" areas import "$srcdir/etc/sample/areas.csv" >/dev/null
-bash "$srcdir/scripts/gen-recipients.sh" "$n" 13 >"$SK_TMP/r.csv"
-"$builddir/sanket" recipients import "$SK_TMP/r.csv" >/dev/null
+bench_recipients "$n" 13
 # A warning with a confirmation window to every recipient, then marked
 # delivered on the stopped database (as if Kannel had sent it just now),
 # so that every "confirm" finds an open window.

@@ -24,14 +24,8 @@ srcdir=$(cd "$(dirname "$0")/.." && pwd)
 builddir=${3:-$srcdir/build/release}
 rawconn=${4:-$window}
 rounds=${5:-3}
-bash "$srcdir/scripts/deps.sh" >&2
-command -v wrk >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y wrk >&2
-bash "$srcdir/scripts/build.sh" "$builddir" >&2
-make -C "$builddir" tests/freeport >&2
-
-top_srcdir=$srcdir top_builddir=$builddir
-. "$srcdir/tests/lib/common.sh"
-sk_tmpdir
+. "$srcdir/bench/lib.sh"
+bench_setup "$builddir" wrk
 sk_start_kannel >&2 || { echo "Kannel did not start" >&2; exit 1; }
 sk_conf_set kannel rate 100000
 sk_conf_set kannel window "$window"
@@ -40,9 +34,7 @@ sk_conf_set kannel queue_limit 1000000
 [ -z "${SK_BENCH_COMMIT_MS:-}" ] || sk_conf_set gateway commit_interval_ms "$SK_BENCH_COMMIT_MS"
 sk_start_sanketd >&2 || { echo "sanketd did not start" >&2; exit 1; }
 sk_admin_token >&2
-"$builddir/sanket" areas import "$srcdir/etc/sample/areas.csv" >/dev/null
-bash "$srcdir/scripts/gen-recipients.sh" "$n" 7 >"$SK_TMP/r.csv"
-"$builddir/sanket" recipients import "$SK_TMP/r.csv" >/dev/null
+bench_recipients "$n" 7
 
 text='ঘূর্ণিঝড় সতর্কতা: ১০ নম্বর মহাবিপদ সংকেত। এখনই আশ্রয়কেন্দ্রে যান।'
 got() { grep -c 'Got message' "$SK_FAKESMSC_LOG" 2>/dev/null || true; }
