@@ -110,9 +110,10 @@ api_kannel_mo(struct http_req *r)
 	in.kannel_id = http_query(r, "id");
 	in.smsc = http_query(r, "smsc");
 	in.charset = http_query(r, "charset");
+	/* %c: 0 (GSM 7-bit), 1 (8-bit), 2 (UCS-2); anything else unknown. */
 	coding = http_query(r, "coding");
-	in.coding = coding != NULL && *coding >= '0' && *coding <= '9' ?
-	    atoi(coding) : -1;
+	in.coding = coding != NULL && coding[0] >= '0' && coding[0] <= '2' &&
+	    coding[1] == '\0' ? coding[0] - '0' : -1;
 	in.now_ms = store_now_ms();
 	if (inbound_handle(r->gw->store, cf, &in, &res) == -1) {
 		http_reply_error(r, 503, "E_UNAVAILABLE", "could not store the "
