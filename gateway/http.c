@@ -26,10 +26,17 @@
 #include "store.h"
 #include "xmalloc.h"
 
+struct http_later {
+	struct evhttp_request	*req;	/* NULL: the listener closed */
+	struct listener		*l;
+	TAILQ_ENTRY(http_later)	 entry;
+};
+
 struct listener {
 	struct gw		*gw;
 	const struct route	*routes;
 	struct evhttp		*http;
+	TAILQ_HEAD(, http_later) later;	/* deferred answers */
 };
 
 static const char *
@@ -64,26 +71,37 @@ http_finish(struct http_req *r, int status, const char *ctype,
 	evhttp_send_reply(r->req, status, NULL, body);
 }
 
-struct evhttp_request *
+struct http_later *
 http_defer(struct http_req *r, int status)
 {
+	struct http_later	*h = xcalloc(1, sizeof(*h));
+
 	r->replied = 1;
 	r->status = status;
-	return r->req;
+	h->req = r->req;
+	h->l = r->listener;
+	TAILQ_INSERT_TAIL(&h->l->later, h, entry);
+	return h;
 }
 
 void
-http_send_later(struct evhttp_request *req, int status, const char *ctype,
+http_send_later(struct http_later *h, int status, const char *ctype,
     const char *body, size_t len)
 {
-	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
-	struct evbuffer		*b = evbuffer_new();
+	struct evkeyvalq	*hd;
+	struct evbuffer		*b;
 
-	evhttp_add_header(h, "Content-Type", ctype);
-	evhttp_add_header(h, "Cache-Control", "no-store");
-	evbuffer_add(b, body, len);
-	evhttp_send_reply(req, status, NULL, b);
-	evbuffer_free(b);
+	if (h->req != NULL) {
+		TAILQ_REMOVE(&h->l->later, h, entry);
+		hd = evhttp_request_get_output_headers(h->req);
+		evhttp_add_header(hd, "Content-Type", ctype);
+		evhttp_add_header(hd, "Cache-Control", "no-store");
+		b = evbuffer_new();
+		evbuffer_add(b, body, len);
+		evhttp_send_reply(h->req, status, NULL, b);
+		evbuffer_free(b);
+	}
+	free(h);
 }
 
 void
@@ -347,6 +365,7 @@ http_dispatch_cb(struct evhttp_request *req, void *arg)
 	memset(&r, 0, sizeof(r));
 	r.req = req;
 	r.gw = l->gw;
+	r.listener = l;
 	TAILQ_INIT(&r.query);
 	m = evhttp_request_get_command(req);
 	uri = evhttp_request_get_evhttp_uri(req);
@@ -439,6 +458,7 @@ http_listen(struct gw *gw, const char *host, uint16_t port,
 	l = xcalloc(1, sizeof(*l));
 	l->gw = gw;
 	l->routes = routes;
+	TAILQ_INIT(&l->later);
 	evhttp_set_gencb(h, http_dispatch_cb, l);
 	if (routes == callback_routes)
 		evhttp_set_bevcb(h, http_callback_bev_cb, NULL);
@@ -456,8 +476,15 @@ http_listen(struct gw *gw, const char *host, uint16_t port,
 void
 http_close(struct listener *l)
 {
+	struct http_later	*h;
+
 	if (l == NULL)
 		return;
+	/* evhttp_free() frees the requests still waiting for an answer. */
+	while ((h = TAILQ_FIRST(&l->later)) != NULL) {
+		TAILQ_REMOVE(&l->later, h, entry);
+		h->req = NULL;
+	}
 	evhttp_free(l->http);
 	free(l);
 }

@@ -49,6 +49,7 @@ struct gw {
 };
 
 struct http_req;
+struct listener;
 typedef void (*http_handler)(struct http_req *);
 
 struct route {
@@ -62,6 +63,7 @@ struct route {
 struct http_req {
 	struct evhttp_request	*req;
 	struct gw		*gw;
+	struct listener		*listener;
 	const struct route	*route;
 	struct token		 tok;		/* valid if route->roles */
 	char			*params[HTTP_MAX_PARAMS];	/* decoded */
@@ -74,8 +76,6 @@ struct http_req {
 /* The route tables (api.c): API listener and Kannel callback listener. */
 extern const struct route api_routes[];
 extern const struct route callback_routes[];
-
-struct listener;
 
 /* Bind and serve; NULL (logged) if the address cannot be bound.  Closing
  * stops accepting and drops open connections. */
@@ -91,13 +91,16 @@ void	http_reply_text(struct http_req *, int status, const char *ctype,
 
 /*
  * Answer later, once something is durable (an MO after its commit):
- * marks r replied (status counts in the metrics) and returns the request
- * for http_send_later().  If the peer goes away meanwhile libevent keeps
- * the request (it is not done yet) and http_send_later() frees it.
+ * marks r replied (status counts in the metrics) and returns a handle for
+ * http_send_later(), which must be called exactly once and frees it.  If
+ * the peer goes away meanwhile libevent keeps the request (it is not done
+ * yet) and the late answer frees it; if the listener is closed first
+ * (shutdown), the late answer only frees the handle.
  */
-struct evhttp_request *http_defer(struct http_req *, int status);
-void	http_send_later(struct evhttp_request *, int status,
-	    const char *ctype, const char *body, size_t len);
+struct http_later;
+struct http_later *http_defer(struct http_req *, int status);
+void	http_send_later(struct http_later *, int status, const char *ctype,
+	    const char *body, size_t len);
 
 /* Query parameter, or NULL. */
 const char	*http_query(struct http_req *, const char *key);

@@ -80,6 +80,9 @@ sanketd_signal_cb(evutil_socket_t sig, short ev, void *arg)
 		log_info("%s: shutting down", sig == SIGTERM ? "SIGTERM" :
 		    "SIGINT");
 		gw->stopping = 1;
+		/* Commit what was accepted, so its deferred answers (MO)
+		 * go out before the listeners close. */
+		store_batch_flush(gw->store);
 		http_close(api_l);
 		http_close(cb_l);
 		api_l = cb_l = NULL;
