@@ -267,7 +267,8 @@ relief_verify_entitlements(struct store *s, const char *union_code,
 	int			 rc, pending, disputed;
 
 	/* Keep the last entry (highest seq) of each entitlement. */
-	qsort(last, nlast, sizeof(*last), relief_last_cmp);
+	if (nlast > 0)
+		qsort(last, nlast, sizeof(*last), relief_last_cmp);
 	for (i = k = 0; i < nlast; i++) {
 		if (k > 0 && last[k - 1].ent == last[i].ent)
 			k--;
