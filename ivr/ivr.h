@@ -244,4 +244,84 @@ void		 dtmf_ib_free(struct dtmf_ib *);
 int		 dtmf_ib_feed(struct dtmf_ib *, const uint8_t *, size_t,
 		    struct ivr_digit *out, size_t max);
 
+/* --- menu.c: the hotline menu, loaded from an INI file ------------------ */
+
+/*
+ * The hotline menu is configuration, so an operator can mirror the 1090
+ * layout callers know.  A file has [menu] (the top menu), optional
+ * [menu NAME] submenus, and one [key K] (top) or [key NAME K] (submenu)
+ * section per key, K one of 0-9 * #:
+ *
+ *	[menu]		greeting = PROMPT (required), timeout = 1..60 s (5),
+ *			retries = 0..10 (2), invalid = PROMPT, goodbye = PROMPT
+ *	[key K]		action = play | warning | relief | grievance | spot |
+ *			    repeat | menu | back | hangup (required)
+ *			prompt = PROMPT (required for play, optional otherwise)
+ *			max_seconds = 1..600 (grievance only, 60)
+ *			menu = NAME (menu only, a [menu NAME] in the file)
+ *			outcome_prompt, quantity_prompt = PROMPT (relief only)
+ *
+ * back is only for submenus.  A PROMPT is a path relative to the menu
+ * file's directory; absolute paths and ".." components are refused.  The
+ * files themselves are not opened here.  ivr_menu_load either returns a
+ * complete menu or NULL with "FILE:LINE: message" (or "FILE: message") in
+ * err: nothing is ever half-loaded.  Prompt paths in the result are the
+ * directory joined with the relative path.
+ */
+#define IVR_MENU_KEYS		12	/* 0-9 * # */
+#define IVR_MENU_MAX		16	/* menus per file, top included */
+#define IVR_MENU_NAME_MAX	32
+
+enum ivr_action {
+	IVR_ACT_NONE = 0,	/* key not in use */
+	IVR_ACT_PLAY,		/* play prompt, then back to this menu */
+	IVR_ACT_WARNING,	/* latest warning, caller's union */
+	IVR_ACT_RELIEF,		/* relief receipt: code, outcome, quantity */
+	IVR_ACT_GRIEVANCE,	/* record up to max_seconds, # ends */
+	IVR_ACT_SPOT,		/* the current awareness spot */
+	IVR_ACT_REPEAT,		/* replay this menu's greeting */
+	IVR_ACT_MENU,		/* go to submenu */
+	IVR_ACT_BACK,		/* back to the top menu */
+	IVR_ACT_HANGUP		/* goodbye, then hang up */
+};
+
+struct ivr_menu_key {
+	enum ivr_action	 action;
+	char		*prompt;	/* NULL when not given */
+	char		*outcome_prompt; /* relief: 1 full 2 less 3 none */
+	char		*quantity_prompt; /* relief: key the quantity */
+	int		 max_seconds;	/* grievance */
+	int		 submenu;	/* menu: index into ivr_menu.menus */
+	int		 line;		/* of the [key] header */
+};
+
+struct ivr_menu_page {
+	char		 name[IVR_MENU_NAME_MAX]; /* "" for the top */
+	char		*greeting;
+	char		*invalid;	/* NULL: the script's stock prompt */
+	char		*goodbye;	/* NULL: the script's stock prompt */
+	int		 timeout;	/* seconds to wait for a key */
+	int		 retries;	/* re-prompts before goodbye */
+	int		 line;
+	struct ivr_menu_key keys[IVR_MENU_KEYS];
+};
+
+struct ivr_menu {
+	char		*path;		/* the file, as given */
+	char		*dir;		/* prompts are relative to this */
+	int		 nmenus;
+	struct ivr_menu_page menus[IVR_MENU_MAX]; /* [0] is the top */
+};
+
+/* A complete menu, or NULL and err filled.  Caller frees the result. */
+struct ivr_menu		*ivr_menu_load(const char *path, char *err,
+			    size_t errlen);
+void			 ivr_menu_free(struct ivr_menu *);
+/* The entry for key (0-9 * #) of menu m, or NULL if not in use. */
+const struct ivr_menu_key *ivr_menu_key(const struct ivr_menu *, int m,
+			    char key);
+/* The submenu index for name ("" is the top), or -1. */
+int			 ivr_menu_find(const struct ivr_menu *, const char *);
+const char		*ivr_action_name(enum ivr_action);
+
 #endif /* SK_IVR_H */
