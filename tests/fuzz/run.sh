@@ -5,7 +5,8 @@
 #	tests/fuzz/run.sh [seconds] [target ...]
 #
 # seconds defaults to 20 per target; targets default to all of them (csv,
-# msisdn, text, reply, audio).  Examples, from the top of the tree:
+# msisdn, text, reply, audio, sdp, rtp, dtmf).  Examples, from the top of
+# the tree:
 #
 #	tests/fuzz/run.sh		# every target, 20 s each
 #	tests/fuzz/run.sh 300 csv	# the CSV reader for five minutes
@@ -21,7 +22,7 @@ set -eu
 
 secs=${1:-20}
 [ $# -gt 0 ] && shift
-targets=${*:-csv msisdn text reply audio}
+targets=${*:-csv msisdn text reply audio sdp rtp dtmf}
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 work=${FUZZ_DIR:-/tmp/sanket-fuzz}
@@ -79,6 +80,30 @@ seed reply grs "GRS: no rice $zwj"
 seed reply reg 'REG 30261851 thanks'
 seed reply confirm " $hya$zwj ji "
 seed reply stop 'STOP'
+crlf='\r\n'
+sess="v=0${crlf}o=- 1 1 IN IP4 192.0.2.1${crlf}s=-${crlf}t=0 0${crlf}"
+seed sdp pcmu "${sess}c=IN IP4 192.0.2.1${crlf}\
+m=audio 4000 RTP/AVP 0 8 101${crlf}\
+a=rtpmap:101 telephone-event/8000${crlf}a=fmtp:101 0-15${crlf}\
+a=ptime:20${crlf}a=sendrecv${crlf}"
+seed sdp dynamic "${sess}m=video 5000 RTP/AVP 31${crlf}c=IN IP4 10.0.0.1${crlf}\
+m=audio 4002 RTP/AVP 9 96 97${crlf}c=IN IP4 10.0.0.2${crlf}\
+a=rtpmap:96 PCMA/8000/1${crlf}a=rtpmap:97 telephone-event/8000${crlf}\
+a=sendonly${crlf}"
+seed sdp hold "${sess}c=IN IP4 0.0.0.0${crlf}m=audio 4000 RTP/AVP 0${crlf}"
+seed sdp nocodec "${sess}c=IN IP6 ::1${crlf}m=audio 4000 RTP/SAVP 18${crlf}\
+a=rtpmap:18 G729/8000${crlf}"
+# RTP: V=2 PCMU; then two CSRCs, an extension and two bytes of padding.
+seed rtp pcmu '\200\000\000\001\000\000\000\240\022\064\126\170\377\177'
+seed rtp ext '\262\345\000\002\000\000\001\100\000\000\000\001'\
+'\000\000\000\002\000\000\000\003\276\336\000\001\001\002\003\004'\
+'\005\006\000\002'
+# DTMF: packets of 4-byte timestamp, length, RFC 4733 payload: a '5' and
+# its end (one timestamp), then a '#'.
+seed dtmf digits '\000\000\001\000\004\005\012\000\240'\
+'\000\000\001\000\004\005\212\003\040'\
+'\000\000\002\100\004\013\012\001\100'
+seed dtmf short '\000\000\000\001\002\005\012'
 # Audio seeds: small real files of each container, made here.
 if [ ! -d "$work/corpus-audio" ] && command -v sox >/dev/null 2>&1; then
 	mkdir -p "$work/corpus-audio"
@@ -100,6 +125,12 @@ printf '%s\n' '"rcv"' '"no"' '"grs"' '"reg"' '"stop"' '"ok"' \
     '"\xe0\xa6\xaa\xe0\xa6\xbe\xe0\xa6\x87\xe0\xa6\xa8\xe0\xa6\xbf"' \
     '"\xe0\xa7\x9f"' '"\xe0\xa6\xaf\xe0\xa6\xbc"' '"\xe0\xa7\xaa"' \
     '"\xe0\xa5\xa4"' '"\xe2\x80\x8d"' > "$work/reply.dict"
+printf '%s\n' '"v=0"' '"o="' '"s="' '"t=0 0"' '"c=IN IP4 "' '"IP6"' \
+    '"m=audio "' '"m=video "' '"RTP/AVP"' '"RTP/SAVP"' '"a=rtpmap:"' \
+    '"a=fmtp:"' '"a=ptime:"' '"PCMU/8000"' '"PCMA/8000"' \
+    '"telephone-event/8000"' '"a=sendonly"' '"a=recvonly"' \
+    '"a=inactive"' '"a=sendrecv"' '"0.0.0.0"' '"224.0.0.1/127"' \
+    '"\x0d\x0a"' > "$work/sdp.dict"
 
 # The codec libraries under libsndfile leak on some malformed files (a
 # vorbis_info on a failed Ogg open, for one): theirs to fix, not ours.
@@ -118,6 +149,12 @@ for t in $targets; do
 		    $top/audio/pcm.c $top/audio/loudness.c -I$top/audio \
 		    $(pkg-config --cflags --libs sndfile samplerate libebur128 \
 		    libcrypto) -lm" ;;
+	sdp)	src="$top/ivr/sdp.c -I$top/ivr \
+		    $(pkg-config --cflags --libs libosip2)" ;;
+	rtp)	src="$top/ivr/rtp.c -I$top/ivr -I$top/audio" ;;
+	dtmf)	src="$top/ivr/dtmf.c $top/audio/g711.c -I$top/ivr \
+		    -I$top/audio $(pkg-config --cflags --libs spandsp) \
+		    -lm" ;;
 	*)	echo "run.sh: unknown target $t" >&2; exit 2 ;;
 	esac
 	bin=$work/fuzz_$t
