@@ -324,4 +324,96 @@ const struct ivr_menu_key *ivr_menu_key(const struct ivr_menu *, int m,
 int			 ivr_menu_find(const struct ivr_menu *, const char *);
 const char		*ivr_action_name(enum ivr_action);
 
+/* --- sipmsg.c: SIP messages over libosip2's parser, no sockets --------- */
+
+/*
+ * Pure functions over libosip2 (osip_message_t, from
+ * <osipparser2/osip_message.h>; only the struct is named here).  The
+ * parser is initialised once on first use.
+ */
+struct osip_message;
+
+#define IVR_SIP_MAX		65536	/* bytes: a larger message is refused */
+#define IVR_SIP_ALLOW		"INVITE, ACK, BYE, CANCEL, OPTIONS"
+
+/*
+ * Parses len bytes of buf (need not be NUL-terminated) into *msg, which the
+ * caller frees with osip_message_free.  A request must carry Via, From, To,
+ * Call-ID, CSeq (whose method matches the request line) and Max-Forwards; a
+ * response Via, From, To, Call-ID and CSeq.  Returns 0, or -1 with *msg
+ * NULL and err saying what is wrong or missing (empty, too large, garbage,
+ * "missing header: Call-ID", ...).  A parsed message that fails these
+ * checks gets 400 from the caller.
+ */
+int	ivr_sip_parse(const char *buf, size_t len, struct osip_message **msg,
+	    char *err, size_t errlen);
+
+/*
+ * Builds a response to req as RFC 3261 section 8.2.6 asks: every Via in
+ * order, From, To (with to_tag added when req's To has none and code > 100;
+ * to_tag may then not be NULL), Call-ID, CSeq, Record-Route on 101..299 to
+ * INVITE (dialog-forming), and Content-Length: 0.  reason NULL means the
+ * standard phrase.  hname/hvalue, when not NULL, add one header (Allow,
+ * Unsupported, Accept).  *out is a malloc'd NUL-terminated string the
+ * caller frees; returns its length, or -1 (and *out NULL).
+ */
+int	ivr_sip_response(const struct osip_message *req, int code,
+	    const char *reason, const char *to_tag, char **out);
+int	ivr_sip_response_hdr(const struct osip_message *req, int code,
+	    const char *reason, const char *to_tag, const char *hname,
+	    const char *hvalue, char **out);
+
+/*
+ * The early verdict on a parsed request, in RFC 3261 order: Max-Forwards 0
+ * (not OPTIONS) is 483; a method other than IVR_SIP_ALLOW's is 501 with
+ * Allow; a Require option (we support none) is 420 with Unsupported listing
+ * them; an INVITE body whose Content-Type is not application/sdp is 415
+ * with Accept.  code 0 means carry on (and always for ACK, which gets no
+ * response).  hvalue is NUL-terminated and possibly truncated.
+ */
+struct ivr_sip_early {
+	int		 code;		/* 0: no early response */
+	const char	*reason;
+	const char	*hname;		/* NULL: no extra header */
+	char		 hvalue[256];
+};
+
+void	ivr_sip_check(const struct osip_message *req, struct ivr_sip_early *);
+
+/*
+ * Digest authentication for our outbound requests (RFC 2617, RFC 8760):
+ * MD5, MD5-sess, SHA-256, SHA-256-sess; qop=auth or none (RFC 2069 style).
+ * ivr_sip_digest_chal takes the first Digest challenge from a 401
+ * (WWW-Authenticate) or 407 (Proxy-Authenticate) response; -1 and err when
+ * there is none or it is unusable (no realm or nonce, only qop=auth-int,
+ * unknown algorithm).  ivr_sip_digest_auth writes the Authorization or
+ * Proxy-Authorization value ("Digest username=..., response=...") into
+ * out: cnonce NULL draws 16 random bytes from getrandom(2); nc is always
+ * 00000001.  Returns the length, or -1 when out is too small, a hash fails,
+ * or a field holds a quote, backslash or control character.
+ */
+enum ivr_digest_alg {
+	IVR_DIGEST_MD5 = 0,
+	IVR_DIGEST_MD5_SESS,
+	IVR_DIGEST_SHA256,
+	IVR_DIGEST_SHA256_SESS
+};
+
+struct ivr_sip_digest {
+	int			 proxy;	/* 407: Proxy-Authorization */
+	enum ivr_digest_alg	 alg;
+	int			 alg_given; /* echo algorithm= */
+	int			 qop_auth;
+	char			 realm[128];
+	char			 nonce[256];
+	char			 opaque[256];	/* "" when absent */
+};
+
+int	ivr_sip_digest_chal(const struct osip_message *resp,
+	    struct ivr_sip_digest *, char *err, size_t errlen);
+int	ivr_sip_digest_auth(const struct ivr_sip_digest *, const char *user,
+	    const char *pass, const char *method, const char *uri,
+	    const char *cnonce, char *out, size_t outsz);
+const char *ivr_digest_alg_name(enum ivr_digest_alg);
+
 #endif /* SK_IVR_H */
