@@ -62,6 +62,62 @@ sip_is_digits(const char *s)
 
 /* --- parse ------------------------------------------------------------- */
 
+/* 1 if s is RFC 3261 token characters (and those of also), non-empty. */
+static int
+sip_token(const char *s, const char *also)
+{
+	if (s == NULL || *s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!isalnum((unsigned char)*s) &&
+		    strchr("-.!%*_+`'~", *s) == NULL &&
+		    (also == NULL || strchr(also, *s) == NULL))
+			return 0;
+	return 1;
+}
+
+/*
+ * The fields a response copies back must be what the grammar allows, or
+ * osip writes an answer that does not parse: the Via's protocol and host,
+ * and the option tags of Require (echoed in Unsupported).
+ */
+/* 1 if s looks like a host: a name, IPv4, or [IPv6]. */
+static int
+sip_host(const char *s)
+{
+	if (s == NULL || *s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!isalnum((unsigned char)*s) && strchr(".-:[]", *s) == NULL)
+			return 0;
+	return 1;
+}
+
+static int
+sip_well_formed(const osip_message_t *m)
+{
+	osip_via_t	*v;
+	osip_header_t	*h;
+	int		 i;
+
+	for (i = 0; i < osip_list_size(&m->vias); i++) {
+		v = osip_list_get(&m->vias, i);
+		if (v == NULL || !sip_token(v->protocol, NULL) ||
+		    !sip_token(v->version, NULL) || !sip_host(v->host))
+			return 0;
+	}
+	/* tel: URIs have no host; a host, when there is one, must be one. */
+	if ((m->from->url != NULL && m->from->url->host != NULL &&
+	    !sip_host(m->from->url->host)) || (m->to->url != NULL &&
+	    m->to->url->host != NULL && !sip_host(m->to->url->host)))
+		return 0;
+	for (i = 0; osip_message_header_get_byname(m, "require", i, &h) >= 0;
+	    i++)
+		if (h == NULL || !sip_token(h->hvalue, ", \t"))
+			return 0;
+	return 1;
+}
+
 static const char *
 sip_missing(const osip_message_t *m)
 {
@@ -82,6 +138,8 @@ sip_missing(const osip_message_t *m)
 	    (osip_message_header_get_byname(m, "max-forwards", 0, &h) < 0 ||
 	    h == NULL || !sip_is_digits(h->hvalue)))
 		return "Max-Forwards";
+	if (!sip_well_formed(m))
+		return "Via, From, To or Require (malformed)";
 	return NULL;
 }
 

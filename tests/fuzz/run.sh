@@ -5,7 +5,7 @@
 #	tests/fuzz/run.sh [seconds] [target ...]
 #
 # seconds defaults to 20 per target; targets default to all of them (csv,
-# msisdn, text, reply, audio, sdp, rtp, dtmf).  Examples, from the top of
+# msisdn, text, reply, audio, sdp, sip, rtp, dtmf).  Examples, from the top of
 # the tree:
 #
 #	tests/fuzz/run.sh		# every target, 20 s each
@@ -22,7 +22,7 @@ set -eu
 
 secs=${1:-20}
 [ $# -gt 0 ] && shift
-targets=${*:-csv msisdn text reply audio sdp rtp dtmf}
+targets=${*:-csv msisdn text reply audio sdp sip rtp dtmf}
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 work=${FUZZ_DIR:-/tmp/sanket-fuzz}
@@ -94,6 +94,8 @@ seed sdp hold "${sess}c=IN IP4 0.0.0.0${crlf}m=audio 4000 RTP/AVP 0${crlf}"
 seed sdp nocodec "${sess}c=IN IP6 ::1${crlf}m=audio 4000 RTP/SAVP 18${crlf}\
 a=rtpmap:18 G729/8000${crlf}"
 # RTP: V=2 PCMU; then two CSRCs, an extension and two bytes of padding.
+seed sip invite 'INVITE sip:1090@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5061;branch=z9hG4bK-1\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK-0\r\nMax-Forwards: 70\r\nFrom: <sip:01711000001@127.0.0.1>;tag=1\r\nTo: <sip:1090@127.0.0.1>\r\nCall-ID: 1-1@127.0.0.1\r\nCSeq: 1 INVITE\r\nRecord-Route: <sip:proxy;lr>\r\nContent-Type: application/sdp\r\nContent-Length: 0\r\n\r\n'
+seed sip options 'OPTIONS sip:127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK-2\r\nMax-Forwards: 0\r\nFrom: <sip:a@b>;tag=2\r\nTo: <sip:c@d>\r\nCall-ID: 2\r\nCSeq: 7 OPTIONS\r\nRequire: 100rel\r\nContent-Length: 0\r\n\r\n'
 seed rtp pcmu '\200\000\000\001\000\000\000\240\022\064\126\170\377\177'
 seed rtp ext '\262\345\000\002\000\000\001\100\000\000\000\001'\
 '\000\000\000\002\000\000\000\003\276\336\000\001\001\002\003\004'\
@@ -151,6 +153,8 @@ for t in $targets; do
 		    libcrypto) -lm" ;;
 	sdp)	src="$top/ivr/sdp.c -I$top/ivr \
 		    $(pkg-config --cflags --libs libosip2)" ;;
+	sip)	src="$top/ivr/sipmsg.c -I$top/ivr \
+		    $(pkg-config --cflags --libs libosip2 libcrypto)" ;;
 	rtp)	src="$top/ivr/rtp.c -I$top/ivr -I$top/audio" ;;
 	dtmf)	src="$top/ivr/dtmf.c $top/audio/g711.c -I$top/ivr \
 		    -I$top/audio $(pkg-config --cflags --libs spandsp) \
