@@ -236,7 +236,7 @@ static void
 mo_cb(struct evhttp_request *req, void *arg)
 {
 	struct evkeyvalq	 q;
-	const char		*query, *from, *text;
+	const char		*query, *from, *text, *coding;
 
 	(void)arg;
 	query = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
@@ -254,8 +254,9 @@ mo_cb(struct evhttp_request *req, void *arg)
 	bind_text(3, from);
 	bind_text(4, evhttp_find_header(&q, "to"));
 	bind_text(5, evhttp_find_header(&q, "smsc"));
-	sqlite3_bind_int(ins, 6, atoi(evhttp_find_header(&q, "coding") ?
-	    evhttp_find_header(&q, "coding") : "0"));
+	coding = evhttp_find_header(&q, "coding");
+	sqlite3_bind_int(ins, 6, coding != NULL && coding[0] >= '0' &&
+	    coding[0] <= '2' && coding[1] == '\0' ? coding[0] - '0' : 0);
 	bind_text(7, evhttp_find_header(&q, "charset"));
 	sqlite3_bind_blob(ins, 8, text ? text : "", text ? (int)strlen(text) :
 	    0, SQLITE_TRANSIENT);
@@ -287,6 +288,22 @@ stop_cb(evutil_socket_t fd, short ev, void *arg)
 	event_base_loopbreak(arg);
 }
 
+/* A whole number in lo..hi, or exit with the usage error. */
+static long
+num(const char *s, long lo, long hi, const char *what)
+{
+	char	*end;
+	long	 v;
+
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || v < lo || v > hi) {
+		fprintf(stderr, "mo-bare: %s: \"%s\" is not in %ld..%ld\n",
+		    what, s, lo, hi);
+		exit(2);
+	}
+	return v;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -300,9 +317,9 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (argc > 3)
-		batch_ms = atoi(argv[3]);
+		batch_ms = (int)num(argv[3], 1, 10000, "INTERVAL_MS");
 	if (argc > 4)
-		batch_max = atoi(argv[4]);
+		batch_max = (int)num(argv[4], 1, 1000000, "BATCH");
 	signal(SIGPIPE, SIG_IGN);
 	if (sqlite3_open_v2(argv[2], &db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
@@ -326,7 +343,7 @@ main(int argc, char **argv)
 	evhttp_set_cb(http, "/kannel/mo", mo_cb, NULL);
 	evhttp_set_gencb(http, other_cb, NULL);
 	if (evhttp_bind_socket(http, "127.0.0.1",
-	    (unsigned short)atoi(argv[1])) == -1)
+	    (unsigned short)num(argv[1], 1, 65535, "PORT")) == -1)
 		die("bind");
 	sigterm = evsignal_new(base, SIGTERM, stop_cb, base);
 	sigint = evsignal_new(base, SIGINT, stop_cb, base);
