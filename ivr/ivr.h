@@ -416,4 +416,300 @@ int	ivr_sip_digest_auth(const struct ivr_sip_digest *, const char *user,
 	    const char *cnonce, char *out, size_t outsz);
 const char *ivr_digest_alg_name(enum ivr_digest_alg);
 
+struct event_base;
+
+/* --- clip.c: the audio a call plays ------------------------------------ */
+
+/*
+ * A clip is a whole prepared stream of 20 ms G.711 frames, loaded once and
+ * shared by every call that plays it (reference counted; the loop is single
+ * threaded).  ivr_clip_load reads a cache file written by au_cache_write
+ * ("SKAU" header, checked with au_cache_parse) or, for names ending in .ul
+ * or .al, raw u-law or A-law bytes (padded with silence to whole frames).
+ * It returns NULL with err filled for a missing, empty, corrupt or
+ * truncated file.  codec is enum au_codec (AU_CODEC_ULAW / AU_CODEC_ALAW).
+ */
+struct ivr_clip {
+	int		 codec;		/* enum au_codec */
+	uint8_t		*data;		/* frames * RTP_FRAME_BYTES */
+	uint32_t	 frames;
+	char		*path;
+	int		 refs;
+};
+
+struct ivr_clip	*ivr_clip_load(const char *path, char *err, size_t errlen);
+/* A clip from frames already in memory (copied); refs = 1. */
+struct ivr_clip	*ivr_clip_new(int codec, const uint8_t *, uint32_t frames,
+		    const char *name);
+struct ivr_clip	*ivr_clip_ref(struct ivr_clip *);
+void		 ivr_clip_unref(struct ivr_clip *);	/* NULL is fine */
+
+/* --- media.c: RTP sessions on one shared 20 ms tick --------------------- */
+
+/*
+ * struct ivr_rtp owns the RTP port range and one timer for every call:
+ * tick n fires at t0 + n * 20 ms on CLOCK_MONOTONIC (rtp_clock_due), and
+ * each running session sends its frame for that tick (from the play queue,
+ * else silence, so the peer's jitter buffer and NAT stay warm).  A late
+ * wake-up sends the missed frames (bounded burst) rather than drifting.
+ *
+ * Sessions bind one UDP socket on an even port in [port_min, port_max]
+ * (RTCP's odd port is not used), chosen round-robin so a port just freed is
+ * not reused at once.  Receive: packets whose source IP is not the peer's
+ * SDP address are dropped and counted; the first good packet latches the
+ * peer's address and port (symmetric RTP) and from then on only that one is
+ * accepted.  The codec payload type feeds in-band DTMF (spandsp, dtmf.c)
+ * and the recorder; te_pt feeds the RFC 4733 detector; both report through
+ * cb->digit.  No packet from the peer for timeout_ms (after start) calls
+ * cb->timeout once.  Nothing here logs per packet.
+ */
+struct ivr_rtp_conf {
+	const char	*ip;		/* dotted IPv4 to bind, also in SDP */
+	uint16_t	 port_min, port_max;
+	int		 timeout_ms;	/* peer silent this long: 0 = never */
+	int		 max_burst;	/* frames a late tick may send (3) */
+};
+
+struct ivr_rtp_cb {
+	void	(*digit)(void *arg, const struct ivr_digit *);
+	/* The clip at the head of the queue ended: played is the frames
+	 * sent, completed 1 when it ran to its end, 0 when flushed. */
+	void	(*played)(void *arg, struct ivr_clip *, uint32_t played,
+		    int completed);
+	/* Recording stopped by its time limit (not by record_stop). */
+	void	(*recorded)(void *arg, double seconds);
+	void	(*timeout)(void *arg);
+};
+
+struct ivr_rtp_stats {
+	uint64_t	 sessions;	/* open now */
+	uint64_t	 sent, late, received, wrong_source, bad;
+	uint64_t	 no_port;	/* opens refused: range exhausted */
+};
+
+struct ivr_rtp;
+struct ivr_rtp_sess;
+
+struct ivr_rtp	*ivr_rtp_new(struct event_base *, const struct ivr_rtp_conf *,
+		    char *err, size_t errlen);
+void		 ivr_rtp_free(struct ivr_rtp *);	/* closes sessions */
+void		 ivr_rtp_stats(const struct ivr_rtp *, struct ivr_rtp_stats *);
+/* A bound session, idle until ivr_rtp_start; NULL when no port is free. */
+struct ivr_rtp_sess *ivr_rtp_open(struct ivr_rtp *, const struct ivr_rtp_cb *,
+		    void *arg);
+uint16_t	 ivr_rtp_port(const struct ivr_rtp_sess *);
+/* Start sending to and receiving from the negotiated peer.  0 or -1.
+ * Calling it again (re-INVITE) switches peer/codec, keeping seq/ts. */
+int		 ivr_rtp_start(struct ivr_rtp_sess *, const struct ivr_media *);
+/* Queue a clip (takes a reference).  A clip in the other G.711 law is
+ * transcoded frame by frame as it is sent. */
+void		 ivr_rtp_play(struct ivr_rtp_sess *, struct ivr_clip *);
+/* Stop the current clip and drop the queue (barge-in). */
+void		 ivr_rtp_flush(struct ivr_rtp_sess *);
+int		 ivr_rtp_playing(const struct ivr_rtp_sess *);	/* queued clips */
+/* Record what the peer sends (decoded, 8 kHz) to a WAV (au_rec, temp file
+ * renamed on stop), at most max_seconds; then cb->recorded.  0 or -1. */
+int		 ivr_rtp_record(struct ivr_rtp_sess *, const char *wav,
+		    int max_seconds);
+/* Stop and keep the recording: its seconds, or -1 when none was running. */
+double		 ivr_rtp_record_stop(struct ivr_rtp_sess *);
+/* Close: stops the recording (kept), releases the port and the clips. */
+void		 ivr_rtp_close(struct ivr_rtp_sess *);
+
+/* --- sip.c: the SIP user agent (libosip2 transactions on libevent) ------- */
+
+/*
+ * One UA listens on UDP and TCP (same address and port) and keeps every
+ * call (dialog) in memory.  libosip2's osip_t runs the transaction state
+ * machines; its timers are one libevent timer set from
+ * osip_timers_gettimeout.  Inbound INVITE: ivr_sip_parse, ivr_sip_check
+ * (early 4xx/5xx), limits (max_calls 503, per-source rate 503 with
+ * Retry-After, trunk_only 403), ivr_sdp_negotiate (488/400), then 100,
+ * cb->invite for the RTP port, 200 with our SDP retransmitted (T1
+ * doubling to T2) until the ACK; no ACK in 64*T1 ends the call
+ * (IVR_END_NOACK, with a BYE).  CANCEL before the 200: 200 to the CANCEL,
+ * 487 to the INVITE.  BYE: 200 and cb->ended.  re-INVITE in a dialog: 200
+ * with our same SDP (session version + 1) and cb->reinvite; OPTIONS: 200
+ * with Allow; other methods: 501 (sipmsg.c).  Requests in a dialog follow
+ * its route set (Record-Route), so calls work behind a proxy.
+ *
+ * Outbound (ivr_sip_dial): INVITE to the trunk with our SDP offer; 401/407
+ * answered once with digest credentials (ivr_sip_digest_*); 1xx, 2xx
+ * (ACK, cb->up), 486/600 busy, 408/480/487 or ring_timeout no answer
+ * (CANCEL), other 4xx-6xx rejected, transport error or timer B failed.
+ * At most channels outbound calls at once.  REGISTER to the trunk when
+ * register_s > 0, refreshed before it expires.
+ */
+struct ivr_sip_conf {
+	const char	*host;		/* listen address, dotted IPv4 */
+	uint16_t	 port;		/* 0 = pick one (tests) */
+	const char	*media_ip;	/* for SDP c=; NULL = host */
+	const char	*trunk;		/* "host:port" or NULL/"" = none */
+	const char	*username;	/* digest and From user; may be "" */
+	const char	*password;
+	int		 channels;	/* outbound calls at once */
+	int		 max_calls;	/* all calls at once: 503 beyond */
+	int		 rate_per_source; /* new INVITEs/s per source IP */
+	int		 trunk_only;	/* refuse INVITEs not from the trunk */
+	int		 register_s;	/* REGISTER expiry; 0 = none */
+	int		 ring_timeout_s; /* outbound: no answer after this */
+};
+
+enum ivr_call_dir {
+	IVR_CALL_IN = 0,
+	IVR_CALL_OUT
+};
+
+enum ivr_call_end {
+	IVR_END_LOCAL = 0,	/* we hung up (BYE or CANCEL) */
+	IVR_END_REMOTE,		/* the peer sent BYE (or CANCEL) */
+	IVR_END_BUSY,		/* outbound: 486, 600 */
+	IVR_END_NOANSWER,	/* outbound: 408, 480, 487, ring timeout */
+	IVR_END_REJECTED,	/* outbound: other 4xx-6xx */
+	IVR_END_FAILED,		/* transport error, timer B, bad answer */
+	IVR_END_NOACK,		/* inbound: 200 never acknowledged */
+	IVR_END_SHUTDOWN	/* ivr_sip_free with the call up */
+};
+
+struct ivr_sip;
+struct ivr_call;
+
+struct ivr_sip_cb {
+	/* Inbound INVITE with a usable offer m.  Return our RTP port (> 0)
+	 * to answer 200 with our SDP, or a negative SIP code (-486, -503)
+	 * to refuse with it (no cb->ended then). */
+	int	(*invite)(void *arg, struct ivr_call *, const struct ivr_media *);
+	/* The call is up: inbound ACK received; outbound 200 received and
+	 * acknowledged (m negotiated from the answer). */
+	void	(*up)(void *arg, struct ivr_call *, const struct ivr_media *);
+	/* A re-INVITE changed the peer's media (may be NULL). */
+	void	(*reinvite)(void *arg, struct ivr_call *,
+		    const struct ivr_media *);
+	/* Over, for whatever reason (sip_code: the final response for
+	 * outbound failures, else 0).  Called exactly once for every call
+	 * that cb->invite accepted or ivr_sip_dial returned; the call is
+	 * freed when it returns. */
+	void	(*ended)(void *arg, struct ivr_call *, enum ivr_call_end,
+		    int sip_code);
+};
+
+struct ivr_sip_stats {
+	uint64_t	 calls_in, calls_out, active, refused, bad_messages;
+	uint64_t	 retransmissions;
+	int		 registered;	/* -1 not configured, 0 no, 1 yes */
+};
+
+struct ivr_sip	*ivr_sip_new(struct event_base *, const struct ivr_sip_conf *,
+		    const struct ivr_sip_cb *, void *arg, char *err,
+		    size_t errlen);
+/* Hang up every call (cb->ended with IVR_END_SHUTDOWN), then free. */
+void		 ivr_sip_free(struct ivr_sip *);
+uint16_t	 ivr_sip_port(const struct ivr_sip *);	/* bound port */
+void		 ivr_sip_stats(const struct ivr_sip *, struct ivr_sip_stats *);
+/* Outbound calls that may still start (channels - active outbound). */
+int		 ivr_sip_free_channels(const struct ivr_sip *);
+/* Call number (user part, e.g. "+8801711000001") through the trunk; our
+ * RTP port goes in the offer.  NULL when there is no trunk, no free
+ * channel, or the number is not a valid SIP user part. */
+struct ivr_call	*ivr_sip_dial(struct ivr_sip *, const char *number,
+		    uint16_t rtp_port, void *user);
+/* BYE when up, CANCEL when ringing, else nothing; cb->ended follows
+ * (maybe at once). */
+void		 ivr_call_hangup(struct ivr_call *);
+void		 ivr_call_set_user(struct ivr_call *, void *);
+void		*ivr_call_user(const struct ivr_call *);
+enum ivr_call_dir ivr_call_dir(const struct ivr_call *);
+const char	*ivr_call_id(const struct ivr_call *);	/* Call-ID */
+/* The caller's user part (inbound From) or the number dialled. */
+const char	*ivr_call_peer(const struct ivr_call *);
+const char	*ivr_call_end_name(enum ivr_call_end);
+
+/* --- script.c: the IVR scripts, as event-driven state machines --------- */
+
+/*
+ * A script never touches sockets or SQLite: it asks for everything through
+ * ivr_script_ops (the daemon's glue implements them over media.c and the
+ * store; tests implement them with a transcript) and is driven by the
+ * ivr_script_* events.  One timer per script (ops->timer).  Stock prompts
+ * are named by enum ivr_stock; the glue maps them to files.
+ */
+enum ivr_stock {
+	IVR_STOCK_BEEP = 0,		/* before a recording */
+	IVR_STOCK_INVALID,		/* key not in use (menu may override) */
+	IVR_STOCK_GOODBYE,		/* (menu may override) */
+	IVR_STOCK_NO_WARNING,		/* no active warning for your union */
+	IVR_STOCK_NO_SPOT,		/* nothing to hear now */
+	IVR_STOCK_ENTER_UNION,		/* key your union code then # */
+	IVR_STOCK_UNKNOWN_UNION,
+	IVR_STOCK_ENTER_CODE,		/* key the 6-digit relief code then # */
+	IVR_STOCK_OUTCOME,		/* 1 full, 2 less, 3 nothing */
+	IVR_STOCK_QUANTITY,		/* key the quantity received then # */
+	IVR_STOCK_RECEIPT_OK,		/* receipt recorded, thank you */
+	IVR_STOCK_RECEIPT_REFUSED,	/* code not valid for this number */
+	IVR_STOCK_RECEIPT_LIMIT,	/* too many wrong codes: try later */
+	IVR_STOCK_GRIEVANCE_OK,		/* grievance recorded, thank you */
+	IVR_STOCK_CONFIRM,		/* callout: press 1 to confirm */
+	IVR_STOCK_CONFIRMED,		/* callout: thank you, confirmed */
+	IVR_STOCK_ERROR,		/* something went wrong: goodbye */
+	IVR_STOCK_N
+};
+
+const char	*ivr_stock_name(enum ivr_stock);	/* "beep", "no-warning" */
+
+enum ivr_relief_outcome {
+	IVR_RELIEF_FULL = 1,
+	IVR_RELIEF_LESS = 2,
+	IVR_RELIEF_NONE = 3
+};
+
+struct ivr_script_ops {
+	void	(*play)(void *arg, const char *prompt);	/* a menu file */
+	void	(*play_stock)(void *arg, enum ivr_stock);
+	/* Play the latest active warning (0) or the current spot (0) for
+	 * the caller's union; 1 when there is none. */
+	int	(*play_warning)(void *arg);
+	int	(*play_spot)(void *arg);
+	void	(*flush)(void *arg);			/* barge-in */
+	void	(*timer)(void *arg, int ms);		/* 0 cancels */
+	int	(*record)(void *arg, int max_seconds);	/* 0 or -1 */
+	double	(*record_stop)(void *arg);		/* seconds */
+	void	(*hangup)(void *arg);
+	/* The caller's union is known (registered number). */
+	int	(*have_union)(void *arg);
+	/* Keyed union code: 0 accepted, 1 unknown. */
+	int	(*set_union)(void *arg, const char *digits);
+	/* Receipt for a keyed code: enum receipt_outcome (campaigns.h). */
+	int	(*receipt)(void *arg, const char *code,
+		    enum ivr_relief_outcome, long qty);
+	/* The recording became a grievance: 0 or -1. */
+	int	(*grievance)(void *arg, double seconds);
+	/* Callout: the warning was confirmed (key 1). */
+	void	(*confirm)(void *arg);
+};
+
+enum ivr_script_kind {
+	IVR_SCRIPT_HOTLINE = 0,		/* inbound, the menu */
+	IVR_SCRIPT_CALLOUT		/* outbound warning, press 1 */
+};
+
+struct ivr_script;
+
+/* menu may be NULL for IVR_SCRIPT_CALLOUT. */
+struct ivr_script *ivr_script_new(enum ivr_script_kind,
+		    const struct ivr_menu *, const struct ivr_script_ops *,
+		    void *arg);
+void		 ivr_script_free(struct ivr_script *);
+void		 ivr_script_start(struct ivr_script *);	/* call is up */
+void		 ivr_script_digit(struct ivr_script *, char key);
+/* The clip at the head of the queue ended (completed or flushed). */
+void		 ivr_script_played(struct ivr_script *, int completed);
+void		 ivr_script_timer(struct ivr_script *);	/* ops->timer fired */
+void		 ivr_script_recorded(struct ivr_script *, double seconds);
+/* Keys pressed so far ("1#482913#1"), for the call record. */
+const char	*ivr_script_digits(const struct ivr_script *);
+/* The script's verdict for the call record: "confirmed", "receipt",
+ * "grievance", "no_input", "" ... */
+const char	*ivr_script_result(const struct ivr_script *);
+int		 ivr_script_done(const struct ivr_script *);	/* hung up */
+
 #endif /* SK_IVR_H */
