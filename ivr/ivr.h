@@ -705,6 +705,9 @@ void		 ivr_script_digit(struct ivr_script *, char key);
 void		 ivr_script_played(struct ivr_script *, int completed);
 void		 ivr_script_timer(struct ivr_script *);	/* ops->timer fired */
 void		 ivr_script_recorded(struct ivr_script *, double seconds);
+/* The peer hung up: a recording in progress still becomes a grievance;
+ * nothing is played or asked after this. */
+void		 ivr_script_ended(struct ivr_script *);
 /* Keys pressed so far ("1#482913#1"), for the call record. */
 const char	*ivr_script_digits(const struct ivr_script *);
 /* The script's verdict for the call record: "confirmed", "receipt",
