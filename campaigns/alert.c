@@ -190,15 +190,15 @@ camp_alert_parse(json_t *j, int max_parts, int64_t now, struct alert_req *r,
 			goto badchan;
 		json_array_foreach(channels, i, v) {
 			ch = json_string_value(v);
-			if (ch != NULL && strcmp(ch, "voice") == 0) {
-				snprintf(msg, msglen, "the voice channel is not"
-				    " available in this version: use [\"sms\"]");
-				goto fail;
-			}
-			if (ch == NULL || strcmp(ch, "sms") != 0)
+			if (ch != NULL && strcmp(ch, "sms") == 0)
+				r->channels |= ALERT_SMS;
+			else if (ch != NULL && strcmp(ch, "voice") == 0)
+				r->channels |= ALERT_VOICE;
+			else
 				goto badchan;
 		}
-	}
+	} else
+		r->channels = ALERT_SMS;
 	if ((tbn != NULL && !json_is_string(tbn)) ||
 	    (ten != NULL && !json_is_string(ten))) {
 		snprintf(msg, msglen, "text_bn and text_en are strings");
@@ -251,7 +251,8 @@ camp_alert_parse(json_t *j, int max_parts, int64_t now, struct alert_req *r,
 	}
 	return 0;
 badchan:
-	snprintf(msg, msglen, "channels must be a list: [\"sms\"]");
+	snprintf(msg, msglen, "channels must be a list of \"sms\" and "
+	    "\"voice\"");
 fail:
 	camp_alert_req_clear(r);
 	return -1;
@@ -284,8 +285,8 @@ camp_alert_create(struct store *s, const struct alert_req *r,
 {
 	static const char ins[] = "INSERT INTO alerts (kind, priority,"
 	    " text_bn, text_en, confirm_within, starts_at, expires_at,"
-	    " created_at, token_id) VALUES (?1, ?2, ?3, ?4, nullif(?5, 0), ?6,"
-	    " nullif(?7, 0), ?8, nullif(?9, 0))";
+	    " created_at, token_id, channels) VALUES (?1, ?2, ?3, ?4,"
+	    " nullif(?5, 0), ?6, nullif(?7, 0), ?8, nullif(?9, 0), ?10)";
 	static const char area[] = "INSERT OR IGNORE INTO alert_areas"
 	    " (alert_id, code) VALUES (?1, ?2)";
 	static const char tmp[] = "CREATE TEMP TABLE IF NOT EXISTS"
@@ -295,20 +296,27 @@ camp_alert_create(struct store *s, const struct alert_req *r,
 	    " temp.fanout_unions SELECT u.code FROM areas a, areas u"
 	    " WHERE a.code = ?1 AND u.level = 4 AND u.path >= a.path AND"
 	    " u.path < substr(a.path, 1, length(a.path) - 1) || '0'";
-	/* Language: the recipient's if that text exists, else the other. */
+	/*
+	 * Language: the recipient's if that text exists, else the other.
+	 * Channel (?8): an alert on one channel reaches everyone on it; on
+	 * both, each recipient gets the channel(s) they chose (sms, voice or
+	 * both).  A voice message has no SMS parts.
+	 */
 	static const char fan[] = "INSERT INTO messages (alert_id,"
 	    " recipient_id, union_code, lang, channel, priority,"
 	    " next_at, parts, confirm_ms) SELECT ?1, r.id, r.union_code,"
 	    " CASE WHEN (r.lang = 'en' AND ?5 > 0) OR ?4 = 0 THEN 'en'"
-	    " ELSE 'bn' END, 'sms', ?2, ?3,"
-	    " CASE WHEN (r.lang = 'en' AND ?5 > 0) OR ?4 = 0 THEN ?5"
+	    " ELSE 'bn' END, ?8, ?2, ?3,"
+	    " CASE WHEN ?8 = 'voice' THEN 0"
+	    " WHEN (r.lang = 'en' AND ?5 > 0) OR ?4 = 0 THEN ?5"
 	    " ELSE ?4 END, ?7 FROM recipients r WHERE r.union_code IN"
 	    " (SELECT code FROM temp.fanout_unions) AND (?6 = 0 OR"
-	    " r.opted_out = 0)";
+	    " r.opted_out = 0) AND (?9 = 0 OR r.channel IN (?8, 'both'))";
 	static const char count[] = "UPDATE alerts SET messages = ?2"
 	    " WHERE id = ?1";
 	sqlite3_stmt	*st;
 	size_t		 i;
+	int		 ch;
 
 	memset(made, 0, sizeof(*made));
 	if (r->text_bn)
@@ -326,6 +334,8 @@ camp_alert_create(struct store *s, const struct alert_req *r,
 	sqlite3_bind_int64(st, 7, r->expires_at);
 	sqlite3_bind_int64(st, 8, store_now());
 	sqlite3_bind_int64(st, 9, token_id);
+	sqlite3_bind_text(st, 10, r->channels == ALERT_VOICE ? "voice" :
+	    r->channels == ALERT_SMS ? "sms" : "sms,voice", -1, SQLITE_STATIC);
 	if (camp_step(s, st, "alert: insert") == -1)
 		return -1;
 	made->id = sqlite3_last_insert_rowid(store_db(s));
@@ -348,20 +358,29 @@ camp_alert_create(struct store *s, const struct alert_req *r,
 		if (camp_step(s, st, "alert: unions") == -1)
 			return -1;
 	}
-	if ((st = store_prepare(s, fan)) == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, made->id);
-	sqlite3_bind_int(st, 2, r->priority);
-	sqlite3_bind_int64(st, 3, r->starts_at * 1000);
-	sqlite3_bind_int(st, 4, r->text_bn ? made->bn.parts : 0);
-	sqlite3_bind_int(st, 5, r->text_en ? made->en.parts : 0);
-	sqlite3_bind_int(st, 6, strcmp(r->kind, "awareness") == 0);
-	/* Only a warning is confirmed (DESIGN.md, "SMS replies"). */
-	if (strcmp(r->kind, "warning") == 0 && r->confirm_within > 0)
-		sqlite3_bind_int64(st, 7, r->confirm_within * 1000);
-	if (camp_step(s, st, "alert: fan-out") == -1)
-		return -1;
-	made->messages = sqlite3_changes(store_db(s));
+	for (ch = 0; ch < 2; ch++) {
+		if (!(r->channels & (ch == 0 ? ALERT_SMS : ALERT_VOICE)))
+			continue;
+		if ((st = store_prepare(s, fan)) == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, made->id);
+		sqlite3_bind_int(st, 2, r->priority);
+		sqlite3_bind_int64(st, 3, r->starts_at * 1000);
+		sqlite3_bind_int(st, 4, r->text_bn ? made->bn.parts : 0);
+		sqlite3_bind_int(st, 5, r->text_en ? made->en.parts : 0);
+		sqlite3_bind_int(st, 6, strcmp(r->kind, "awareness") == 0);
+		/* Only a warning is confirmed (DESIGN.md, "SMS replies"). */
+		if (strcmp(r->kind, "warning") == 0 && r->confirm_within > 0)
+			sqlite3_bind_int64(st, 7, r->confirm_within * 1000);
+		sqlite3_bind_text(st, 8, ch == 0 ? "sms" : "voice", -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_int(st, 9, r->channels == (ALERT_SMS | ALERT_VOICE));
+		if (camp_step(s, st, "alert: fan-out") == -1)
+			return -1;
+		made->messages += sqlite3_changes(store_db(s));
+		if (ch == 1)
+			made->voice = sqlite3_changes(store_db(s));
+	}
 	if ((st = store_prepare(s, count)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, made->id);

@@ -15,6 +15,7 @@
 #include "api.h"
 #include "campaigns.h"
 #include "conf.h"
+#include "gateway.h"
 #include "kannel.h"
 #include "log.h"
 #include "store.h"
@@ -89,15 +90,17 @@ api_alerts_create(struct http_req *r)
 	    (json_int_t)made.messages)) == -1)
 		goto done;
 	dispatch_kick(r->gw->dispatch);
+	if (made.voice > 0)
+		voice_kick(r->gw->voice);
 	sms = json_object();
 	if (req.text_bn)
 		json_object_set_new(sms, "bn", api_sms_len(&made.bn));
 	if (req.text_en)
 		json_object_set_new(sms, "en", api_sms_len(&made.en));
-	http_reply_json(r, 201, json_pack("{s:I,s:s,s:I,s:o}", "id",
+	http_reply_json(r, 201, json_pack("{s:I,s:s,s:I,s:I,s:o}", "id",
 	    (json_int_t)made.id, "status", req.starts_at > store_now() ?
 	    "scheduled" : "queued", "messages", (json_int_t)made.messages,
-	    "sms", sms));
+	    "calls", (json_int_t)made.voice, "sms", sms));
 done:
 	free(areas);
 	camp_alert_req_clear(&req);

@@ -56,11 +56,16 @@ struct alert_req {
 	int64_t		 confirm_within;	/* seconds, 0 = none */
 	int64_t		 starts_at;		/* seconds */
 	int64_t		 expires_at;		/* seconds, 0 = none */
+	int		 channels;		/* ALERT_SMS | ALERT_VOICE */
 };
+
+#define ALERT_SMS	0x1
+#define ALERT_VOICE	0x2
 
 struct alert_made {
 	int64_t		 id;
-	int64_t		 messages;
+	int64_t		 messages;		/* every channel */
+	int64_t		 voice;			/* of them, calls */
 	struct sms_len	 bn, en;
 };
 
@@ -413,6 +418,68 @@ void	inbound_forged(void);
 /* Inbound metrics lines (Prometheus text). */
 void	inbound_metrics(struct evbuffer *);
 
+/* --- calls.c: call records (CDRs) -------------------------------------- */
+
+/*
+ * One SIP call as it ended, hotline or callout: a row of the calls table
+ * (schema.c, migration 5).  Strings are borrowed for the call only.
+ */
+struct call_rec {
+	const char	*call_id;	/* SIP Call-ID, required */
+	const char	*direction;	/* "in" or "out" */
+	const char	*msisdn;	/* E.164; NULL = peer normalised here
+					 * (stays NULL if not a number) */
+	const char	*peer;		/* SIP user part as given, required */
+	int64_t		 recipient_id;	/* 0 = not registered / unknown */
+	const char	*union_code;	/* NULL = unknown */
+	int64_t		 alert_id;	/* 0 = none */
+	int64_t		 message_id;	/* callout: its voice message; 0 none */
+	const char	*script;	/* "hotline" or "callout" */
+	int64_t		 started_at;	/* ms: INVITE sent or received */
+	int64_t		 answered_at;	/* ms; 0 = never answered */
+	int64_t		 ended_at;	/* ms */
+	const char	*outcome;	/* "answered", "busy", "no_answer",
+					 * "rejected", "failed", "no_ack" */
+	const char	*end_reason;	/* ivr_call_end_name(); NULL = none */
+	int		 sip_code;	/* final response; 0 = none */
+	const char	*digits;	/* keys pressed; NULL = "" */
+	const char	*result;	/* the script's verdict; NULL = "" */
+	int64_t		 played_ms;	/* of the main clip, played */
+	int		 played_full;	/* 1: the main clip played to its end */
+	const char	*clip;		/* main clip: path or "alert:N"; NULL */
+	const char	*recording;	/* WAV path; NULL = none */
+	int64_t		 grievance_id;	/* 0 = none */
+};
+
+#define CALLS_LIMIT_DEF	100
+#define CALLS_LIMIT_MAX	1000
+
+/* GET /api/v1/calls: every field optional (0 / NULL = no filter). */
+struct calls_filter {
+	int64_t		 since;		/* started_at >= since, epoch s */
+	int64_t		 after;		/* id > after: the paging cursor */
+	int		 limit;		/* 1..CALLS_LIMIT_MAX; 0 = default */
+	const char	*direction;	/* "in" or "out" */
+	int64_t		 alert_id;
+	const char	*msisdn;	/* E.164 */
+};
+
+/*
+ * Record one call inside the caller's transaction or group-commit batch
+ * (store_batch_op: the row commits with whatever else the batch holds).
+ * Returns the row id, or -1 (invalid record or store error, logged).
+ */
+int64_t	calls_record(struct store *, const struct call_rec *);
+/*
+ * The calls the token may see that match f, oldest first (by id):
+ * {"calls": [...], "count": N, "next_after": ID | null} (docs/api.md
+ * "Calls"); next_after is set when the page is full.  A scoped token sees
+ * calls whose union lies inside its scope; calls without a union show to
+ * national tokens only.  t NULL = national.  NULL on a store error.
+ */
+json_t	*calls_list(struct store *, const struct token *,
+	    const struct calls_filter *);
+
 /* Route handlers (campaigns/api-alerts.c). */
 struct http_req;
 void	api_alerts_create(struct http_req *);
@@ -432,6 +499,8 @@ void	api_union_verify(struct http_req *);
 /* campaigns/api-grievances.c */
 void	api_grievances_list(struct http_req *);
 void	api_grievances_resolve(struct http_req *);
+/* campaigns/api-calls.c */
+void	api_calls_list(struct http_req *);
 /* 1 if the peer's address is in [kannel] callback_allow (api-alerts.c). */
 int	api_source_allowed(struct http_req *);
 /* {encoding, chars, parts} of one SMS text, as the API shows it

@@ -272,8 +272,9 @@ disp_claim(struct dispatch *d, int prio, int want, int64_t now)
 	    " coalesce(m.text, a.text_bn), coalesce(m.text, a.text_en),"
 	    " a.expires_at FROM messages m LEFT JOIN alerts a ON"
 	    " a.id = m.alert_id LEFT JOIN recipients r ON"
-	    " r.id = m.recipient_id WHERE m.state = 0 AND m.priority = ?1 AND"
-	    " m.next_at <= ?2 ORDER BY m.next_at LIMIT ?3";
+	    " r.id = m.recipient_id WHERE m.channel = 'sms' AND m.state = 0"
+	    " AND m.priority = ?1 AND m.next_at <= ?2 ORDER BY m.next_at"
+	    " LIMIT ?3";
 	static const char take[] = "UPDATE messages SET state = 1,"
 	    " attempts = attempts + 1 WHERE id = ?1 AND state = 0";
 	/* An expired alert: all its queued messages at once. */

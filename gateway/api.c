@@ -39,6 +39,7 @@ const struct route api_routes[] = {
 	    "spots_create" },
 	{ GET, "/api/v1/spots/{}", api_spots_get, R_ANY, "spots_get" },
 	{ GET, "/api/v1/inbound", api_inbound_list, R_ANY, "inbound_list" },
+	{ GET, "/api/v1/calls", api_calls_list, R_ANY, "calls_list" },
 	{ POST, "/api/v1/distributions", api_distributions_create,
 	    R_ADMIN | R_OFFICIAL, "distributions_create" },
 	{ GET, "/api/v1/distributions/{}", api_distributions_get, R_ANY,

@@ -18,7 +18,7 @@
 #include "xmalloc.h"
 
 enum conf_type {
-	CT_STR, CT_INT, CT_DOUBLE, CT_ADDR, CT_SIZE, CT_PORTS, CT_ENUM
+	CT_STR, CT_INT, CT_DOUBLE, CT_ADDR, CT_SIZE, CT_PORTS, CT_ENUM, CT_BOOL
 };
 
 /* CT_ENUM values, by key: the index of the word is stored. */
@@ -68,7 +68,19 @@ static const struct conf_key conf_keys[] = {
 	K("sip", "password", CT_STR, sip_password, 0, 0),
 	K("sip", "channels", CT_INT, sip_channels, 1, 10000),
 	K("sip", "rtp_ports", CT_PORTS, rtp_port_min, 0, 0),
+	K("sip", "enable", CT_BOOL, sip_enable, 0, 0),
+	K("sip", "media_ip", CT_STR, sip_media_ip, 0, 0),
+	K("sip", "max_calls", CT_INT, sip_max_calls, 1, 100000),
+	K("sip", "rate_per_source", CT_INT, sip_rate_per_source, 0, 100000),
+	K("sip", "trunk_only", CT_BOOL, sip_trunk_only, 0, 0),
+	K("sip", "register", CT_INT, sip_register, 0, 86400),
+	K("sip", "ring_timeout", CT_INT, sip_ring_timeout, 5, 600),
+	K("sip", "rtp_timeout", CT_INT, rtp_timeout, 0, 3600),
 	K("ivr", "prompts", CT_STR, ivr_prompts, 0, 0),
+	K("ivr", "menu", CT_STR, ivr_menu, 0, 0),
+	K("ivr", "recordings", CT_STR, ivr_recordings, 0, 0),
+	K("ivr", "callout_attempts", CT_INT, callout_attempts, 1, 20),
+	K("ivr", "callout_interval", CT_INT, callout_interval, 1, 86400),
 	K("replies", "dedupe_window", CT_INT, dedupe_window, 0, 86400),
 	K("relief", "wrong_codes", CT_INT, wrong_codes, 1, 1000),
 	K("relief", "wrong_code_window", CT_INT, wrong_code_window, 60,
@@ -129,6 +141,17 @@ conf_defaults(struct conf *c)
 	c->rtp_port_min = 20000;
 	c->rtp_port_max = 29999;
 	c->ivr_prompts = xstrdup("prompts");
+	c->ivr_menu = xstrdup("ivr-menu.conf");
+	c->ivr_recordings = xstrdup("recordings");
+	c->sip_enable = 1;
+	c->sip_media_ip = xstrdup("");
+	c->sip_max_calls = 1000;
+	c->sip_rate_per_source = 50;
+	c->sip_register = 0;
+	c->sip_ring_timeout = 45;
+	c->rtp_timeout = 30;
+	c->callout_attempts = 3;
+	c->callout_interval = 300;
 	c->dedupe_window = 600;
 	c->wrong_codes = 5;
 	c->wrong_code_window = 3600;
@@ -156,6 +179,9 @@ conf_free(struct conf *c)
 	free(c->sip_username);
 	free(c->sip_password);
 	free(c->ivr_prompts);
+	free(c->ivr_menu);
+	free(c->ivr_recordings);
+	free(c->sip_media_ip);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -297,6 +323,19 @@ conf_handler(void *arg, const char *section, const char *key, const char *v)
 		*(int *)(base + k->off) = e;
 		return 1;
 	}
+	case CT_BOOL:
+		if (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0 ||
+		    strcmp(v, "1") == 0)
+			*(int *)(base + k->off) = 1;
+		else if (strcmp(v, "no") == 0 || strcmp(v, "false") == 0 ||
+		    strcmp(v, "0") == 0)
+			*(int *)(base + k->off) = 0;
+		else {
+			snprintf(ctx->err, ctx->errlen, "%s: \"%s\" is not yes "
+			    "or no", key, v);
+			return 0;
+		}
+		return 1;
 	case CT_PORTS: {
 		long long	 lo = 0, hi = -1;
 		int		 l1;
@@ -316,21 +355,30 @@ conf_handler(void *arg, const char *section, const char *key, const char *v)
 	return 0;
 }
 
-/* Make c->database absolute, relative to the directory of path. */
+/* Make *p absolute, relative to the directory of path. */
 static void
-conf_resolve(struct conf *c, const char *path)
+conf_resolve_one(char **p, const char *path)
 {
 	const char	*slash;
 	char		*abs;
 
-	if (c->database[0] == '/' || c->database[0] == '\0' ||
-	    strcmp(c->database, ":memory:") == 0)
+	if ((*p)[0] == '/' || (*p)[0] == '\0' || strcmp(*p, ":memory:") == 0)
 		return;
 	if ((slash = strrchr(path, '/')) == NULL)
 		return;
-	xasprintf(&abs, "%.*s/%s", (int)(slash - path), path, c->database);
-	free(c->database);
-	c->database = abs;
+	xasprintf(&abs, "%.*s/%s", (int)(slash - path), path, *p);
+	free(*p);
+	*p = abs;
+}
+
+/* The database, prompts, menu and recordings: relative to the file. */
+static void
+conf_resolve(struct conf *c, const char *path)
+{
+	conf_resolve_one(&c->database, path);
+	conf_resolve_one(&c->ivr_prompts, path);
+	conf_resolve_one(&c->ivr_menu, path);
+	conf_resolve_one(&c->ivr_recordings, path);
 }
 
 int

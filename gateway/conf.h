@@ -61,9 +61,21 @@ struct conf {
 	char		*sip_password;
 	int		 sip_channels;
 	uint16_t	 rtp_port_min, rtp_port_max;
+	int		 sip_enable;		/* no: no SIP, no RTP */
+	char		*sip_media_ip;		/* "" = the listen address */
+	int		 sip_max_calls;		/* all calls at once */
+	int		 sip_rate_per_source;	/* INVITEs/s per IP, 0 = any */
+	int		 sip_trunk_only;	/* calls only from the trunk */
+	int		 sip_register;		/* REGISTER expiry s, 0 = none */
+	int		 sip_ring_timeout;	/* s: outbound no answer */
+	int		 rtp_timeout;		/* s without RTP: hang up */
 
-	/* [ivr] */
+	/* [ivr] (paths absolute after load) */
 	char		*ivr_prompts;
+	char		*ivr_menu;		/* the hotline menu file */
+	char		*ivr_recordings;	/* grievance WAVs */
+	int		 callout_attempts;	/* calls per warning message */
+	int		 callout_interval;	/* s between them */
 
 	/* [replies] */
 	int		 dedupe_window;		/* s: same sender+text = repeat */

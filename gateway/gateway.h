@@ -4,6 +4,8 @@
 #ifndef SK_GATEWAY_H
 #define SK_GATEWAY_H
 
+#include <stdint.h>
+
 struct gw;
 
 /*
@@ -14,5 +16,19 @@ struct gw;
  */
 void	kstatus_start(struct gw *);
 void	kstatus_stop(void);
+
+/*
+ * The voice side (ivr/voice.c): SIP user agent, RTP, the hotline and
+ * warning call-outs.  voice_start returns NULL when voice is off or could
+ * not start (logged); SMS runs either way.  voice_stop hangs up every call
+ * (each gets its call record).  voice_kick looks for due call-outs now.
+ */
+struct voice;
+struct evbuffer;
+struct voice	*voice_start(struct gw *);
+void		 voice_stop(struct voice *);
+void		 voice_kick(struct voice *);
+uint16_t	 voice_sip_port(const struct voice *);
+void		 voice_metrics(struct voice *, struct evbuffer *);
 
 #endif

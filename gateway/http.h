@@ -45,6 +45,7 @@ struct gw {
 	int			 kannel_up;	/* -1 unknown, 0 down, 1 up */
 	int64_t			 kannel_queue;	/* bearerbox "sent (N queued)" */
 	struct dispatch		*dispatch;
+	struct voice		*voice;		/* NULL: no voice */
 	int			 stopping;
 };
 

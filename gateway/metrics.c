@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "campaigns.h"
+#include "gateway.h"
 #include "http.h"
 #include "metrics.h"
 #include "store.h"
@@ -96,4 +97,5 @@ metrics_write(struct metrics *m, struct gw *gw, struct evbuffer *b)
 	    gw->kannel_up);
 	dispatch_metrics(gw->dispatch, b);
 	inbound_metrics(b);
+	voice_metrics(gw->voice, b);
 }

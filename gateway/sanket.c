@@ -59,6 +59,7 @@ static const struct cmd_entry *sk_commands[] = {
 	&cmd_relief_entry,
 	&cmd_grievance_entry,
 	&cmd_inbound_entry,
+	&cmd_calls_entry,
 	NULL
 };
 

@@ -1,14 +1,17 @@
 /*
- * sanketd.c: the sanket daemon.  One process, one libevent loop, no
- * threads: the API listener, the Kannel callback listener, the store's
- * group-commit timer and the Kannel status poller all run on it.
+ * sanketd.c: the sanket daemon.  One process, one libevent loop (and
+ * the store's checkpoint thread): the API listener, the Kannel callback
+ * listener, the store's group-commit timer, the Kannel status poller, the
+ * SMS dispatcher and the voice side (SIP, RTP, IVR) all run on it.
  *
  *	sanketd [-dnv] -c FILE
  *
  * Start-up: load and check the config (-n stops here), open the store
  * (migrations), bind both listeners (so a port in use is reported on the
- * terminal), then daemonise unless -d.  SIGTERM/SIGINT: stop accepting,
- * flush the open write batch, close the store, exit 0.  SIGHUP: reopen logs.
+ * terminal), then daemonise unless -d, then start voice (a voice that
+ * cannot start is logged and SMS runs on).  SIGTERM/SIGINT: stop
+ * accepting, hang up every call (each keeps its call record), flush the
+ * open write batch, close the store, exit 0.  SIGHUP: reopen logs.
  */
 #include "config.h"
 
@@ -87,6 +90,8 @@ sanketd_signal_cb(evutil_socket_t sig, short ev, void *arg)
 		http_close(cb_l);
 		api_l = cb_l = NULL;
 		dispatch_stop(gw->dispatch);
+		voice_stop(gw->voice);
+		gw->voice = NULL;
 		drain_deadline = store_now_ms() + DRAIN_MS;
 		drain_ev = evtimer_new(gw->base, sanketd_drain_cb, gw);
 		sanketd_drain_cb(-1, 0, gw);
@@ -170,11 +175,13 @@ main(int argc, char *argv[])
 	evsignal_add(ev_hup, NULL);
 	kstatus_start(&gw);
 	gw.dispatch = dispatch_new(&gw);
+	gw.voice = voice_start(&gw);
 	log_info("sanketd %s started: database %s (schema %d)",
 	    PACKAGE_VERSION, conf.database, store_version(gw.store));
 
 	event_base_dispatch(gw.base);
 
+	voice_stop(gw.voice);
 	dispatch_free(gw.dispatch);
 	if (drain_ev != NULL)
 		event_free(drain_ev);

@@ -309,6 +309,53 @@ const char *const store_migrations[] = {
 	"  message_id INTEGER"			/* the resolution SMS */
 	");"
 	"CREATE INDEX grievances_union ON grievances(union_code, status);",
+
+	/*
+	 * 5: call records (campaigns/calls.c, GET /api/v1/calls): one row
+	 * per SIP call, hotline or callout, written once when it ends.
+	 * Times in ms.  outcome is how the call went as a whole, end_reason
+	 * who or what ended it (ivr_call_end_name), result the script's
+	 * verdict ("confirmed", "receipt", "grievance", ...).
+	 */
+	"CREATE TABLE calls ("
+	"  id INTEGER PRIMARY KEY,"
+	"  call_id TEXT NOT NULL,"		/* SIP Call-ID */
+	"  direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),"
+	"  msisdn TEXT,"			/* E.164; NULL: not a number */
+	"  peer TEXT NOT NULL,"			/* SIP user part as given */
+	"  recipient_id INTEGER,"
+	"  union_code TEXT,"
+	"  alert_id INTEGER,"
+	"  message_id INTEGER,"			/* the callout's voice row */
+	"  script TEXT NOT NULL CHECK (script IN ('hotline', 'callout')),"
+	"  started_at INTEGER NOT NULL,"
+	"  answered_at INTEGER,"		/* NULL: never answered */
+	"  ended_at INTEGER NOT NULL,"
+	"  outcome TEXT NOT NULL CHECK (outcome IN ('answered', 'busy',"
+	"    'no_answer', 'rejected', 'failed', 'no_ack')),"
+	"  end_reason TEXT,"			/* ivr_call_end_name() */
+	"  sip_code INTEGER,"
+	"  digits TEXT NOT NULL DEFAULT '',"
+	"  result TEXT NOT NULL DEFAULT '',"
+	"  played_ms INTEGER NOT NULL DEFAULT 0,"
+	"  played_full INTEGER NOT NULL DEFAULT 0,"	/* 1: played out */
+	"  clip TEXT,"				/* path or "alert:N" */
+	"  recording TEXT,"			/* WAV path */
+	"  grievance_id INTEGER"
+	");"
+	"CREATE INDEX calls_started ON calls(started_at);"
+	"CREATE INDEX calls_alert ON calls(alert_id);",
+
+	/*
+	 * 6: voice messages (ivr/voice.c).  An alert on the voice channel
+	 * fans out into messages with channel 'voice' that the call-out
+	 * dispatcher places as calls; the SMS dispatcher takes only 'sms'.
+	 * The due index leads with the channel so each dispatcher scans its
+	 * own rows.
+	 */
+	"DROP INDEX messages_due;"
+	"CREATE INDEX messages_due ON messages(channel, priority, next_at)"
+	"  WHERE state = 0;",
 };
 
 const int store_nmigrations =

@@ -91,6 +91,22 @@ int	ivr_sdp_answer(const struct ivr_media *m, const char *ip,
 	    uint16_t port, uint64_t sess_id, uint64_t sess_ver, char *buf,
 	    size_t bufsz);
 
+/*
+ * Our offer for an outbound call (ivr_sip_dial): PCMU 0, PCMA 8,
+ * telephone-event/8000 at IVR_OFFER_TE_PT (0-16), ptime 20, sendrecv, at ip
+ * (dotted IPv4) and port.  Returns the length, or -1 when ip is not IPv4,
+ * port is 0 or buf is too small.
+ */
+#define IVR_OFFER_TE_PT		101
+int	ivr_sdp_offer(const char *ip, uint16_t port, uint64_t sess_id,
+	    uint64_t sess_ver, char *buf, size_t bufsz);
+/*
+ * Reads the peer's answer to our offer: ivr_sdp_negotiate, except that the
+ * codec is the one the answerer listed first when it kept both.
+ */
+enum ivr_sdp_result ivr_sdp_read_answer(const char *answer, size_t len,
+	    struct ivr_media *out, char *err, size_t errlen);
+
 const char *ivr_codec_name(enum ivr_codec);
 const char *ivr_dir_name(enum ivr_dir);
 
@@ -552,7 +568,13 @@ struct ivr_sip_conf {
 	int		 rate_per_source; /* new INVITEs/s per source IP */
 	int		 trunk_only;	/* refuse INVITEs not from the trunk */
 	int		 register_s;	/* REGISTER expiry; 0 = none */
-	int		 ring_timeout_s; /* outbound: no answer after this */
+	int		 ring_timeout_s; /* outbound: no answer after this;
+					  * inbound: unanswered ringing */
+	int		 t1_ms;		/* SIP timer T1 for our 2xx
+					 * retransmission and the ACK wait
+					 * (64*T1); 0 = 500 ms.  Only tests
+					 * change it: libosip2's own
+					 * transaction timers keep 500 ms. */
 };
 
 enum ivr_call_dir {
@@ -576,7 +598,8 @@ struct ivr_call;
 
 struct ivr_sip_cb {
 	/* Inbound INVITE with a usable offer m.  Return our RTP port (> 0)
-	 * to answer 200 with our SDP, or a negative SIP code (-486, -503)
+	 * to answer 200 with our SDP, 0 to ring (180 Ringing) and answer
+	 * later with ivr_call_answer, or a negative SIP code (-486, -503)
 	 * to refuse with it (no cb->ended then). */
 	int	(*invite)(void *arg, struct ivr_call *, const struct ivr_media *);
 	/* The call is up: inbound ACK received; outbound 200 received and
@@ -613,8 +636,15 @@ int		 ivr_sip_free_channels(const struct ivr_sip *);
  * channel, or the number is not a valid SIP user part. */
 struct ivr_call	*ivr_sip_dial(struct ivr_sip *, const char *number,
 		    uint16_t rtp_port, void *user);
-/* BYE when up, CANCEL when ringing, else nothing; cb->ended follows
- * (maybe at once). */
+/*
+ * Inbound call that cb->invite left ringing (returned 0): answer 200 with
+ * our SDP for rtp_port.  0, or -1 when the call is not ringing inbound (it
+ * may have been cancelled meanwhile: cb->ended says so).
+ */
+int		 ivr_call_answer(struct ivr_call *, uint16_t rtp_port);
+/* BYE when up, CANCEL when ringing outbound, 480 when ringing inbound,
+ * else nothing; cb->ended follows from the event loop, never from inside
+ * this call.  API calls never call back into the application directly. */
 void		 ivr_call_hangup(struct ivr_call *);
 void		 ivr_call_set_user(struct ivr_call *, void *);
 void		*ivr_call_user(const struct ivr_call *);

@@ -327,7 +327,8 @@ sess_check(struct ivr_rtp_sess *s, uint64_t now)
 		if (s->dead)
 			return;
 	}
-	if (s->rec != NULL && now - s->rec_start >= (uint64_t)s->rec_max /
+	if (s->rec != NULL && now >= s->rec_start &&
+	    now - s->rec_start >= (uint64_t)s->rec_max /
 	    AU_RATE * 1000000 + MEDIA_REC_GRACE_US)
 		sess_rec_limit(s);
 }

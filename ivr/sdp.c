@@ -11,6 +11,11 @@
  * direction is the media-level attribute or else the session-level one, and
  * ours is the mirror.  The answer always asks for ptime 20.
  *
+ * For our own calls ivr_sdp_offer writes the offer (PCMU 0, PCMA 8,
+ * telephone-event IVR_OFFER_TE_PT, ptime 20) and ivr_sdp_read_answer reads
+ * the peer's answer with the same parser, taking the codec the answerer
+ * listed first.
+ *
  * Guarantees: the offer is bounded (IVR_SDP_MAX bytes, no NUL, at most
  * IVR_SDP_MAX_MEDIA m= lines, tokens copied only when they fit and contain
  * only the characters their grammar allows), ports are 0..65535, payload
@@ -508,6 +513,57 @@ fail:
 	if (bufsz > 0)
 		buf[0] = '\0';
 	return -1;
+}
+
+int
+ivr_sdp_offer(const char *ip, uint16_t port, uint64_t sess_id,
+    uint64_t sess_ver, char *buf, size_t bufsz)
+{
+	struct in_addr in;
+	size_t off = 0;
+
+	if (bufsz > 0)
+		buf[0] = '\0';
+	if (ip == NULL || inet_pton(AF_INET, ip, &in) != 1 || port == 0)
+		return -1;
+	if (sdp_put(buf, bufsz, &off, "v=0\r\n"
+	    "o=sanket %llu %llu IN IP4 %s\r\n"
+	    "s=sanket\r\n"
+	    "c=IN IP4 %s\r\n"
+	    "t=0 0\r\n"
+	    "m=audio %u RTP/AVP 0 8 %d\r\n"
+	    "a=rtpmap:0 PCMU/8000\r\n"
+	    "a=rtpmap:8 PCMA/8000\r\n"
+	    "a=rtpmap:%d telephone-event/8000\r\n"
+	    "a=fmtp:%d %s\r\n"
+	    "a=ptime:%d\r\n"
+	    "a=sendrecv\r\n", (unsigned long long)sess_id,
+	    (unsigned long long)sess_ver, ip, ip, (unsigned)port,
+	    IVR_OFFER_TE_PT, IVR_OFFER_TE_PT, IVR_OFFER_TE_PT,
+	    IVR_TE_FMTP_DEFAULT, IVR_PTIME) == -1) {
+		if (bufsz > 0)
+			buf[0] = '\0';
+		return -1;
+	}
+	return (int)off;
+}
+
+enum ivr_sdp_result
+ivr_sdp_read_answer(const char *answer, size_t len, struct ivr_media *out,
+    char *err, size_t errlen)
+{
+	enum ivr_sdp_result r;
+
+	if ((r = ivr_sdp_negotiate(answer, len, out, err, errlen)) !=
+	    IVR_SDP_OK)
+		return r;
+	/* The answerer lists the codec it will send first (RFC 3264 6.1). */
+	if (out->codec == IVR_CODEC_PCMU &&
+	    strcmp(out->m[out->mline].fmt, "8") == 0) {
+		out->codec = IVR_CODEC_PCMA;
+		out->pt = 8;
+	}
+	return IVR_SDP_OK;
 }
 
 const char *

@@ -370,8 +370,67 @@ sk_write_conf() {
 			echo "status_interval = 1"
 		fi
 		echo "callback_secret = $(sk_hex 16)"
+		echo
+		echo "[sip]"
+		echo "; voice tests turn it on (sk_voice_conf)"
+		echo "enable = no"
 	} >"$SANKET_CONF"
 	export SK_SENDSMS_PASSWORD
+}
+
+# sk_voice_conf: turn voice on in $SANKET_CONF: SIP on a free loopback
+# port (SK_SIP_PORT), RTP on a free block of 64 ports, the shipped hotline
+# menu with the prompts scripts/prompts.sh renders (once per build tree,
+# in $top_builddir/tests/prompts, under a lock, since espeak-ng under the
+# sanitizers takes a minute), recordings in $SK_TMP/recordings.
+sk_voice_conf() {
+	local prompts=$top_builddir/tests/prompts rtp
+	SK_SIP_PORT=$(sk_ports 1) || return 1
+	SK_SIP_PORT=${SK_SIP_PORT% }
+	export SK_SIP_PORT
+	rtp=$(sk_rtp_block 64) || return 1
+	mkdir -p "$prompts" || return 1
+	(
+		flock -w 300 9 || exit 1
+		bash "$top_srcdir/scripts/prompts.sh" --sanket \
+		    "$top_builddir/sanket" "$prompts" >"$SK_TMP/prompts.log" 2>&1
+	) 9>"$prompts.lock" || { cat "$SK_TMP/prompts.log" >&2; return 1; }
+	ln -sfn "$prompts" "$SK_TMP/prompts"
+	# Menu prompts are relative to the menu's directory.
+	mkdir -p "$SK_TMP/menu"
+	cp "$top_srcdir/etc/ivr-menu.conf" "$SK_TMP/menu/ivr-menu.conf"
+	ln -sfn "$prompts" "$SK_TMP/menu/prompts"
+	sk_conf_set sip enable yes
+	sk_conf_set sip listen "127.0.0.1:$SK_SIP_PORT"
+	sk_conf_set sip rtp_ports "$rtp"
+	sk_conf_set ivr prompts "$prompts"
+	sk_conf_set ivr menu "$SK_TMP/menu/ivr-menu.conf"
+	sk_conf_set ivr recordings "$SK_TMP/recordings"
+}
+
+# sk_rtp_block N: an even-started range of N loopback UDP ports that are
+# free now ("LO-HI"), probed with python3.
+sk_rtp_block() {
+	"$SK_PYTHON" - "$1" <<'PY'
+import random, socket, sys
+n = int(sys.argv[1])
+for _ in range(200):
+    lo = random.randrange(20000, 60000 - n) & ~1
+    socks = []
+    try:
+        for p in range(lo, lo + n):
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            socks.append(s)
+            s.bind(("127.0.0.1", p))
+    except OSError:
+        continue
+    finally:
+        for s in socks:
+            s.close()
+    print("%d-%d" % (lo, lo + n - 1))
+    sys.exit(0)
+sys.exit(1)
+PY
 }
 
 # sk_conf_set SECTION KEY VALUE: set KEY in [SECTION] of $SANKET_CONF

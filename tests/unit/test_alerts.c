@@ -59,7 +59,7 @@ struct bad {
 	{ "{\"kind\":\"warning\",\"areas\":[\"20\"],\"text_en\":\"x\","
 	    "\"priority\":7}", 400, "E_BAD_REQUEST", "priority must be 0-3" },
 	{ "{\"kind\":\"warning\",\"areas\":[\"20\"],\"text_en\":\"x\","
-	    "\"channels\":[\"voice\"]}", 400, "E_BAD_REQUEST", "voice" },
+	    "\"channels\":[]}", 400, "E_BAD_REQUEST", "channels" },
 	{ "{\"kind\":\"warning\",\"areas\":[\"20\"],\"text_en\":\"x\","
 	    "\"channels\":[\"fax\"]}", 400, "E_BAD_REQUEST", "channels" },
 	{ "{\"kind\":\"warning\",\"areas\":[\"20\"],\"text_en\":\"x\","

@@ -127,8 +127,8 @@ test_example(void)
 	const char			*top;
 	char				 p[1024], err[512] = "";
 	static const char *const plays[] = {
-		"1/prompts/fishermen.ul", "2/prompts/river-ports.ul",
-		"3/prompts/daily-weather.ul", "5/prompts/flood.ul"
+		"1/prompts/fishermen.sau", "2/prompts/river-ports.sau",
+		"3/prompts/daily-weather.sau", "5/prompts/flood.sau"
 	};
 	size_t				 i;
 
@@ -145,7 +145,7 @@ test_example(void)
 	is_int(m->nmenus, 1, "example: one menu");
 	is_int(m->menus[0].timeout, 5, "example: timeout");
 	is_int(m->menus[0].retries, 2, "example: retries");
-	ok(ends_with(m->menus[0].greeting, "/etc/prompts/greeting.ul"),
+	ok(ends_with(m->menus[0].greeting, "/etc/prompts/greeting.sau"),
 	    "example: greeting resolved next to the file");
 	ok(m->menus[0].greeting[0] == '/', "example: greeting is absolute");
 	for (i = 0; i < sizeof(plays) / sizeof(plays[0]); i++) {
@@ -158,8 +158,8 @@ test_example(void)
 	ok(k != NULL && k->action == IVR_ACT_WARNING, "example: 4 warning");
 	k = ivr_menu_key(m, 0, '6');
 	ok(k != NULL && k->action == IVR_ACT_RELIEF &&
-	    ends_with(k->outcome_prompt, "/relief-outcome.ul") &&
-	    ends_with(k->quantity_prompt, "/relief-quantity.ul"),
+	    ends_with(k->outcome_prompt, "/relief-outcome.sau") &&
+	    ends_with(k->quantity_prompt, "/relief-quantity.sau"),
 	    "example: 6 relief with outcome and quantity prompts");
 	k = ivr_menu_key(m, 0, '7');
 	ok(k != NULL && k->action == IVR_ACT_GRIEVANCE &&

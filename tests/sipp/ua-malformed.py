@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""ua-malformed.py: malformed and hostile SIP over UDP, for sip-ua.sh.
+
+    ua-malformed.py PORT
+
+Sends each case of the corpus below to 127.0.0.1:PORT from its own socket
+and prints one line per case: its name and the status code of the first
+response within 1 s, or "-" when none came.  The expectations live in
+tests/e2e/sip-ua.sh, not here.
+"""
+import socket
+import sys
+
+PORT = int(sys.argv[1])
+N = [0]
+
+
+def req(method="INVITE", body="", headers=None, drop=(), clen=None,
+        first=None, cseq_method=None):
+    N[0] += 1
+    h = [
+        ("Via", "SIP/2.0/UDP 127.0.0.1:%%d;branch=z9hG4bKmal%d" % N[0]),
+        ("From", "<sip:fuzz@127.0.0.1>;tag=f%d" % N[0]),
+        ("To", "<sip:hotline@127.0.0.1:%d>" % PORT),
+        ("Call-ID", "mal-%d@127.0.0.1" % N[0]),
+        ("CSeq", "1 %s" % (cseq_method or method)),
+        ("Max-Forwards", "70"),
+        ("Contact", "<sip:fuzz@127.0.0.1:%%d>"),
+    ]
+    h = [(k, v) for k, v in h if k not in drop]
+    h += headers or []
+    if body:
+        h.append(("Content-Type", "application/sdp"))
+    h.append(("Content-Length", str(len(body) if clen is None else clen)))
+    line = first or "%s sip:hotline@127.0.0.1:%d SIP/2.0" % (method, PORT)
+    return (line + "\r\n" + "".join("%s: %s\r\n" % kv for kv in h) +
+            "\r\n" + body)
+
+
+SDP = ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\n"
+       "t=0 0\r\nm=audio 6000 RTP/AVP 0\r\n")
+CASES = [
+    ("garbage", "\x01\x02hello there\r\n\r\n"),
+    ("empty", ""),
+    ("nul-bytes", req(body=SDP).replace("Max-Forwards", "Max\0Forwards")),
+    ("content-length-too-big", req(body=SDP, clen=len(SDP) + 40)),
+    ("content-length-not-a-number", req(body=SDP, clen="many")),
+    ("no-call-id", req(body=SDP, drop=("Call-ID",))),
+    ("no-via", req(body=SDP, drop=("Via",))),
+    ("no-max-forwards", req(body=SDP, drop=("Max-Forwards",))),
+    ("cseq-mismatch", req(body=SDP, cseq_method="BYE")),
+    ("bad-request-line", req(body=SDP, first="INVITE hotline")),
+    ("sip-3.0", req(body=SDP, first="INVITE sip:h@127.0.0.1 SIP/3.0")),
+    ("unknown-method", req(method="FROBNICATE")),
+    ("require-unknown", req(body=SDP, headers=[("Require", "100rel")])),
+    ("max-forwards-0", req(body=SDP, headers=[]).replace(
+        "Max-Forwards: 70", "Max-Forwards: 0")),
+    ("text-body", req(body="hello").replace("application/sdp",
+                                            "text/plain")),
+    ("bad-sdp", req(body="v=0\r\nthis is not sdp\r\n")),
+    ("huge-sdp", req(body=SDP + "a=x-pad:" + "x" * 60000 + "\r\n")),
+    ("no-sdp", req(body="")),
+    ("bye-unknown-dialog", req(method="BYE", headers=[]).replace(
+        ">\r\nCall-ID", ">;tag=nosuch\r\nCall-ID", 1)),
+    ("ack-unknown", req(method="ACK")),
+    ("stray-response", "SIP/2.0 200 OK\r\n"
+     "Via: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bKnone\r\n"
+     "From: <sip:a@127.0.0.1>;tag=1\r\nTo: <sip:b@127.0.0.1>;tag=2\r\n"
+     "Call-ID: stray@127.0.0.1\r\nCSeq: 1 INVITE\r\n"
+     "Content-Length: 0\r\n\r\n"),
+]
+
+for name, msg in CASES:
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    data = msg.replace("%d", str(port)) if "%d" in msg else msg
+    s.settimeout(1.0)
+    s.sendto(data.encode("latin-1"), ("127.0.0.1", PORT))
+    try:
+        resp = s.recv(65535).decode("latin-1", "replace")
+        code = resp.split(" ", 2)[1] if resp.startswith("SIP/2.0 ") else "?"
+    except socket.timeout:
+        code = "-"
+    print(name, code, flush=True)
+    s.close()
