@@ -28,9 +28,10 @@ struct kannel;
 
 /*
  * sanketd's event priorities (event_base_priority_init(base, SK_NPRIO)):
- * Kannel's sendsms answers first, then timers and the API, then Kannel's
- * callbacks (delivery reports, MO), so a burst of callbacks never delays
- * the answers that keep the send window moving.
+ * Kannel's sendsms answers and the RTP send tick first, then timers, SIP
+ * and the API, then Kannel's callbacks (delivery reports, MO), so a burst
+ * of callbacks never delays the answers that keep the send window moving
+ * nor the 20 ms frames callers hear.
  */
 #define SK_PRIO_KANNEL		0
 #define SK_PRIO_DEFAULT		1

@@ -105,6 +105,7 @@ main(int argc, char *argv[])
 	struct conf	 conf;
 	struct gw	 gw;
 	struct event	*ev_term, *ev_int, *ev_hup;
+	struct event_config *ecfg;
 	const char	*path = NULL;
 	char		 err[1024];
 	int		 ch, foreground = 0, check = 0, verbose = 0;
@@ -139,8 +140,13 @@ main(int argc, char *argv[])
 	gw.started = time(NULL);
 	gw.kannel_up = -1;
 	signal(SIGPIPE, SIG_IGN);
-	if ((gw.base = event_base_new()) == NULL)
+	/* Precise timers (timerfd, not epoll's milliseconds): the RTP tick
+	 * sends each 20 ms frame on its deadline. */
+	if ((ecfg = event_config_new()) == NULL ||
+	    event_config_set_flag(ecfg, EVENT_BASE_FLAG_PRECISE_TIMER) == -1 ||
+	    (gw.base = event_base_new_with_config(ecfg)) == NULL)
 		fatalx("event_base_new");
+	event_config_free(ecfg);
 	if (event_base_priority_init(gw.base, SK_NPRIO) == -1)
 		fatalx("event_base_priority_init");
 	if ((gw.store = store_open(conf.database, err, sizeof(err))) == NULL)

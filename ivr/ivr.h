@@ -63,6 +63,11 @@ struct ivr_media {
 	int		 te_pt;		/* telephone-event PT, -1 when none */
 	char		 te_fmtp[32];	/* its events, e.g. "0-16" */
 	char		 addr[16];	/* peer's RTP address, dotted IPv4 */
+	char		 sig_addr[16];	/* the SIP peer's own address ("" if
+					 * unknown): RTP from it is accepted
+					 * too (a peer behind NAT, or one that
+					 * offers an address it does not send
+					 * from); filled by sip.c, not SDP */
 	uint16_t	 port;		/* peer's RTP port */
 	int		 peer_ptime;	/* a=ptime offered, 0 when absent */
 	enum ivr_dir	 peer_dir;	/* the offer's direction */
@@ -471,10 +476,11 @@ void		 ivr_clip_unref(struct ivr_clip *);	/* NULL is fine */
  *
  * Sessions bind one UDP socket on an even port in [port_min, port_max]
  * (RTCP's odd port is not used), chosen round-robin so a port just freed is
- * not reused at once.  Receive: packets whose source IP is not the peer's
- * SDP address are dropped and counted; the first good packet latches the
- * peer's address and port (symmetric RTP) and from then on only that one is
- * accepted.  The codec payload type feeds in-band DTMF (spandsp, dtmf.c)
+ * not reused at once.  Receive: packets whose source IP is neither the
+ * peer's SDP address nor its SIP address (ivr_media.sig_addr) are dropped
+ * and counted; the first good packet latches the peer's address and port
+ * (symmetric RTP: we send there from then on) and from then on only that
+ * one is accepted.  The codec payload type feeds in-band DTMF (spandsp, dtmf.c)
  * and the recorder; te_pt feeds the RFC 4733 detector; both report through
  * cb->digit.  No packet from the peer for timeout_ms (after start) calls
  * cb->timeout once.  Nothing here logs per packet.
@@ -484,6 +490,8 @@ struct ivr_rtp_conf {
 	uint16_t	 port_min, port_max;
 	int		 timeout_ms;	/* peer silent this long: 0 = never */
 	int		 max_burst;	/* frames a late tick may send (3) */
+	int		 priority;	/* libevent priority of the tick and
+					 * reads; -1 = the base's default */
 };
 
 struct ivr_rtp_cb {
@@ -625,7 +633,8 @@ struct ivr_sip_stats {
 struct ivr_sip	*ivr_sip_new(struct event_base *, const struct ivr_sip_conf *,
 		    const struct ivr_sip_cb *, void *arg, char *err,
 		    size_t errlen);
-/* Hang up every call (cb->ended with IVR_END_SHUTDOWN), then free. */
+/* Hang up every call (cb->ended with IVR_END_SHUTDOWN), then free.  Not
+ * from inside one of its own callbacks. */
 void		 ivr_sip_free(struct ivr_sip *);
 uint16_t	 ivr_sip_port(const struct ivr_sip *);	/* bound port */
 void		 ivr_sip_stats(const struct ivr_sip *, struct ivr_sip_stats *);

@@ -107,6 +107,7 @@ struct ivr_rtp_sess {
 	struct in_addr		 sdp_addr;
 	uint16_t		 sdp_port;	/* network order */
 	struct sockaddr_in	 peer;		/* SDP, then latched */
+	struct in_addr		 sig_addr;	/* the SIP peer's, or ANY */
 	uint64_t		 last_rx;	/* us, monotonic */
 
 	struct rtp_tx		 tx;
@@ -433,9 +434,12 @@ sess_packet(struct ivr_rtp_sess *s, size_t len,
 
 	if (!s->started)
 		return;
-	if (from->sin_family != AF_INET ||
-	    from->sin_addr.s_addr != s->sdp_addr.s_addr ||
-	    (s->latched && from->sin_port != s->peer.sin_port)) {
+	if (from->sin_family != AF_INET || (s->latched ?
+	    (from->sin_addr.s_addr != s->peer.sin_addr.s_addr ||
+	    from->sin_port != s->peer.sin_port) :
+	    (from->sin_addr.s_addr != s->sdp_addr.s_addr &&
+	    (s->sig_addr.s_addr == INADDR_ANY ||
+	    from->sin_addr.s_addr != s->sig_addr.s_addr)))) {
 		rtp->stats.wrong_source++;
 		return;
 	}
@@ -557,6 +561,8 @@ ivr_rtp_new(struct event_base *base, const struct ivr_rtp_conf *conf,
 		free(rtp);
 		return NULL;
 	}
+	if (conf->priority >= 0)
+		event_priority_set(rtp->tick, conf->priority);
 	return rtp;
 }
 
@@ -718,6 +724,9 @@ ivr_rtp_start(struct ivr_rtp_sess *s, const struct ivr_media *m)
 	}
 	s->codec = codec;
 	s->pt = (uint8_t)m->pt;
+	if (m->sig_addr[0] == '\0' ||
+	    inet_pton(AF_INET, m->sig_addr, &s->sig_addr) != 1)
+		s->sig_addr.s_addr = INADDR_ANY;
 	s->te_pt = m->te_pt < 0 ? -1 : m->te_pt;
 	if (!s->started || addr.s_addr != s->sdp_addr.s_addr ||
 	    htons(m->port) != s->sdp_port) {

@@ -47,6 +47,11 @@
  *
  * Either side: UP --ivr_call_hangup--> BYE, ended LOCAL.  Each call gets
  * exactly one cb->ended (sip_call_end), after which it is freed.
+ *
+ * Not handled: INVITEs without an offer (488), strict routing (a route
+ * set without ;lr is used as if loose), outbound calls over TCP, 2xx
+ * from a second fork (dropped, not ACKed and hung up), trunk names
+ * other than the one resolved at start.
  */
 #include "config.h"
 
@@ -83,13 +88,14 @@
 #define SIP_T2_MS	4000
 #define SIP_HASH	256		/* Call-ID buckets */
 #define SIP_TCP_MAX	64		/* connections at once */
-#define SIP_TCP_IDLE_MS	(5 * 60 * 1000)	/* idle and no call: closed */
-#define SIP_RATE_SLOTS	64		/* source IPs the rate limit tracks */
+#define SIP_TCP_OUT_MAX	(4 * IVR_SIP_MAX) /* unread output: stop writing */
+#define SIP_TCP_IDLE_MS	(5 * 60 * 1000)	/* idle, no call: closed */
+#define SIP_RATE_SLOTS	64		/* source IPs rate-limited */
 #define SIP_ROUTES	8		/* route set entries kept */
 #define SIP_SDP_MAX	2048		/* our SDP */
 #define SIP_UDP_BURST	64		/* datagrams per wake-up */
-#define SIP_REG_RETRY_S	30		/* REGISTER retry after a failure */
-#define SIP_RING_MAX_S	120		/* outbound ringing, no ring_timeout */
+#define SIP_REG_RETRY_S	30		/* REGISTER again after failing */
+#define SIP_RING_MAX_S	120		/* ringing out, no ring_timeout */
 #define SIP_CID_MAX	256		/* Call-ID bytes we keep */
 #define SIP_USER	"sanket"	/* From/Contact user when none */
 
@@ -116,7 +122,7 @@ enum sip_work_kind {
 
 struct sip_work {
 	TAILQ_ENTRY(sip_work)	 entry;
-	struct ivr_call		*call;	/* NULL: the registration */
+	struct ivr_call		*call;	/* NULL: registration */
 	enum sip_work_kind	 kind;
 	enum ivr_call_end	 reason;	/* W_END */
 	osip_message_t		*msg;	/* W_RESP: a clone */
@@ -143,7 +149,7 @@ struct sip_reg {
 	uint32_t		 cseq;
 	int			 auth_tried;
 	char			*auth;	/* "Authorization: ..." */
-	uint64_t		 next;	/* ms of the next REGISTER; 0 none */
+	uint64_t		 next;	/* next REGISTER (ms); 0 none */
 };
 
 struct ivr_call {
@@ -153,12 +159,12 @@ struct ivr_call {
 	enum ivr_call_dir	 dir;
 	enum sip_state		 state;
 	char			*callid, *ltag, *rtag, *peer;
-	char			*lhdr, *rhdr;	/* our and their name-addr */
+	char			*lhdr, *rhdr;	/* our, their name-addr */
 	char			*target;	/* remote target URI */
 	char			*routes[SIP_ROUTES];
 	int			 nroutes;
 	uint32_t		 lcseq, rcseq;
-	struct sip_dest		 src;	/* responses (in); the trunk (out) */
+	struct sip_dest		 src;	/* responses (in); trunk (out) */
 	uint64_t		 conn;	/* TCP connection of the dialog */
 	void			*user;
 	struct ivr_media	 media;
@@ -168,7 +174,7 @@ struct ivr_call {
 
 	/* inbound */
 	osip_transaction_t	*ist;	/* until the final response */
-	char			*ok;	/* our 2xx, retransmitted until ACK */
+	char			*ok;	/* our 2xx, resent until ACK */
 	uint32_t		 ok_cseq;
 	int			 ok_interval;
 	uint64_t		 ok_next, ok_deadline;
@@ -227,7 +233,7 @@ static void	sip_call_end(struct ivr_call *, enum ivr_call_end, int);
 static void	sip_call_due(struct ivr_call *);
 static int	sip_send_bye(struct ivr_call *);
 
-/* --- small helpers ------------------------------------------------------ */
+/* --- small helpers ---------------------------------------------------- */
 
 static uint64_t
 sip_now(void)
@@ -381,7 +387,7 @@ sip_uri_hop(const char *s, char *host, size_t hostsz, int *port)
 	return ret;
 }
 
-/* --- transport ----------------------------------------------------------- */
+/* --- transport -------------------------------------------------------- */
 
 static struct sip_conn *
 sip_conn_find(struct ivr_sip *sip, uint64_t id)
@@ -433,8 +439,10 @@ sip_send_raw(struct ivr_sip *sip, const struct sip_dest *d, const char *host,
 	struct sip_conn		*cn;
 
 	if (d != NULL && d->conn != 0) {
-		if ((cn = sip_conn_find(sip, d->conn)) == NULL)
-			return -1;
+		if ((cn = sip_conn_find(sip, d->conn)) == NULL ||
+		    evbuffer_get_length(bufferevent_get_output(cn->bev)) >
+		    SIP_TCP_OUT_MAX)
+			return -1;	/* gone, or a peer that does not read */
 		return bufferevent_write(cn->bev, buf, len) == 0 ? 0 : -1;
 	}
 	if (d != NULL && d->sin.sin_family == AF_INET)
@@ -468,7 +476,7 @@ sip_call_send(struct ivr_call *c, const char *buf)
 	return sip_send_raw(c->sip, &d, host, port, buf, strlen(buf));
 }
 
-/* --- osip glue ----------------------------------------------------------- */
+/* --- osip glue -------------------------------------------------------- */
 
 static struct ivr_sip *
 sip_of(osip_transaction_t *tr)
@@ -737,7 +745,7 @@ sip_event_in(osip_message_t *m)
 	return e;
 }
 
-/* --- building messages --------------------------------------------------- */
+/* --- building messages ------------------------------------------------ */
 
 static void
 sip_contact(struct ivr_sip *sip, uint64_t conn, char *buf, size_t bufsz)
@@ -829,7 +837,8 @@ sip_respond(struct ivr_sip *sip, osip_transaction_t *tr, int code,
 {
 	osip_message_t	*r = NULL;
 	osip_event_t	*ev;
-	char		*s = NULL, *str = NULL, rtag[17], clen[24], err[128];
+	char		*s = NULL, *str = NULL, rtag[17], clen[24];
+	char		 err[128];
 	size_t		 len;
 	int		 ret = -1;
 
@@ -906,7 +915,8 @@ sip_bad_answer(struct ivr_sip *sip, const char *buf, size_t len,
 		if (e - p <= 2 && (*p == '\r' || *p == '\n'))
 			break;		/* the blank line: no body */
 		if (strncasecmp(p, "Content-Length", 14) == 0 ||
-		    strncasecmp(p, "l:", 2) == 0 || strncasecmp(p, "l ", 2) == 0)
+		    strncasecmp(p, "l:", 2) == 0 ||
+		    strncasecmp(p, "l ", 2) == 0)
 			continue;
 		memcpy(hdr + n, p, e - p);
 		n += e - p;
@@ -926,7 +936,7 @@ sip_bad_answer(struct ivr_sip *sip, const char *buf, size_t len,
 	free(hdr);
 }
 
-/* --- calls ---------------------------------------------------------------- */
+/* --- calls ------------------------------------------------------------ */
 
 /* The final response to the call's INVITE; its IST is ours no more. */
 static int
@@ -1108,7 +1118,7 @@ sip_send_bye(struct ivr_call *c)
 	    ++c->lcseq, branch, NULL, NULL), &d, NULL) != NULL ? 0 : -1;
 }
 
-/* --- inbound ---------------------------------------------------------------- */
+/* --- inbound ---------------------------------------------------------- */
 
 static int
 sip_rate_ok(struct ivr_sip *sip, const struct sip_dest *src, uint64_t now)
@@ -1179,6 +1189,35 @@ sip_refuse(struct ivr_sip *sip, osip_transaction_t *tr, int code,
 	    NULL, NULL);
 }
 
+/*
+ * An INVITE retransmitted after our 2xx ended its IST (RFC 3261
+ * 13.3.1.4): the 2xx goes again and no call is made.  1 if req was one.
+ */
+static int
+sip_in_invite_again(struct ivr_sip *sip, osip_transaction_t *tr,
+    osip_message_t *req)
+{
+	struct ivr_call	*c;
+	const char	*ftag = sip_tag(req->from);
+	char		 cid[SIP_CID_MAX];
+
+	if (ftag == NULL)
+		return 0;
+	sip_cid(req, cid, sizeof(cid));
+	TAILQ_FOREACH(c, &sip->hash[sip_hash(cid)], hentry)
+		if (c->dir == IVR_CALL_IN && !c->ended &&
+		    strcmp(c->callid, cid) == 0 && sip_streq(c->rtag, ftag) &&
+		    c->inv_cseq == strtoul(req->cseq->number, NULL, 10))
+			break;
+	if (c == NULL)
+		return 0;
+	if (c->ok != NULL && c->state == CALL_ANSWERED &&
+	    sip_send_raw(sip, &c->src, NULL, 0, c->ok, strlen(c->ok)) == 0)
+		sip->st.retransmissions++;
+	sip_tr_detach(sip, tr, 1);
+	return 1;
+}
+
 static void
 sip_in_invite(struct ivr_sip *sip, osip_transaction_t *tr, osip_message_t *req,
     const struct sip_dest *src)
@@ -1192,7 +1231,8 @@ sip_in_invite(struct ivr_sip *sip, osip_transaction_t *tr, osip_message_t *req,
 	int			 rc;
 
 	sip_cid(req, cid, sizeof(cid));
-
+	if (sip_in_invite_again(sip, tr, req))
+		return;
 	if (sip->trunk_only && (sip->trunk_host == NULL ||
 	    src->sin.sin_addr.s_addr != sip->trunk_sin.sin_addr.s_addr)) {
 		sip_refuse(sip, tr, 403, NULL, NULL, NULL);
@@ -1229,6 +1269,7 @@ sip_in_invite(struct ivr_sip *sip, osip_transaction_t *tr, osip_message_t *req,
 		return;
 	}
 
+	inet_ntop(AF_INET, &src->sin.sin_addr, m.sig_addr, sizeof(m.sig_addr));
 	c = sip_call_new(sip, IVR_CALL_IN, cid);
 	c->state = CALL_RINGING_IN;
 	c->media = m;
@@ -1239,7 +1280,7 @@ sip_in_invite(struct ivr_sip *sip, osip_transaction_t *tr, osip_message_t *req,
 	user = req->from->url != NULL ? req->from->url->username : NULL;
 	c->peer = xstrndup(user != NULL ? user : "anonymous", 64);
 	c->rhdr = sip_hdr_str(req->from);
-	c->rcseq = strtoul(req->cseq->number, NULL, 10);
+	c->rcseq = c->inv_cseq = strtoul(req->cseq->number, NULL, 10);
 	sip_call_routes(c, req, 0);
 	sip_call_target(c, req);
 	if (osip_to_clone(req->to, &to) == 0) {
@@ -1305,6 +1346,8 @@ sip_in_reinvite(struct ivr_sip *sip, osip_transaction_t *tr,
 		switch (ivr_sdp_negotiate(body->body, body->length, &m, err,
 		    sizeof(err))) {
 		case IVR_SDP_OK:
+			memcpy(m.sig_addr, c->media.sig_addr,
+			    sizeof(m.sig_addr));
 			have = 1;
 			break;
 		case IVR_SDP_NOCODEC:
@@ -1448,7 +1491,7 @@ sip_in_request(struct ivr_sip *sip, osip_transaction_t *tr,
 		    NULL, NULL, NULL);
 }
 
-/* --- outbound ------------------------------------------------------------- */
+/* --- outbound --------------------------------------------------------- */
 
 static int
 sip_out_send_invite(struct ivr_call *c)
@@ -1552,8 +1595,11 @@ sip_out_answered(struct ivr_call *c, osip_message_t *resp)
 	}
 	if (osip_message_get_body(resp, 0, &body) >= 0 && body != NULL &&
 	    body->body != NULL && ivr_sdp_read_answer(body->body,
-	    body->length, &c->media, err, sizeof(err)) == IVR_SDP_OK)
+	    body->length, &c->media, err, sizeof(err)) == IVR_SDP_OK) {
+		inet_ntop(AF_INET, &c->src.sin.sin_addr, c->media.sig_addr,
+		    sizeof(c->media.sig_addr));
 		ok = 1;
+	}
 	if (!ok) {
 		log_info("sip: call=%s: unusable answer", c->callid);
 		sip_send_bye(c);
@@ -1640,7 +1686,7 @@ sip_call_hangup_now(struct ivr_call *c, enum ivr_call_end why)
 	}
 }
 
-/* --- registration ----------------------------------------------------------- */
+/* --- registration ----------------------------------------------------- */
 
 static void
 sip_reg_send(struct ivr_sip *sip)
@@ -1730,7 +1776,7 @@ fail:
 	r->next = sip_now() + retry * 1000;
 }
 
-/* --- the loop ------------------------------------------------------------- */
+/* --- the loop --------------------------------------------------------- */
 
 static void
 sip_work_run(struct ivr_sip *sip, struct sip_work *w)
@@ -1918,8 +1964,11 @@ sip_input(struct ivr_sip *sip, const char *buf, size_t len,
 	osip_transaction_t	*tr;
 	osip_event_t		*ev;
 	char			 err[160];
+	size_t			 i;
 
-	if (len == strspn(buf, "\r\n") && len > 0)
+	for (i = 0; i < len && (buf[i] == '\r' || buf[i] == '\n'); i++)
+		;
+	if (len > 0 && i == len)
 		return;		/* keep-alive */
 	if (ivr_sip_parse(buf, len, &m, err, sizeof(err)) == -1) {
 		sip->st.bad_messages++;
@@ -1933,7 +1982,7 @@ sip_input(struct ivr_sip *sip, const char *buf, size_t len,
 		return;
 	}
 	if (osip_find_transaction_and_add_event(sip->osip, ev) == 0) {
-		sip->dirty = 1;		/* a retransmission, or a response */
+		sip->dirty = 1;	/* a retransmission or a response */
 		return;
 	}
 	if (MSG_IS_RESPONSE(m)) {
@@ -2112,7 +2161,7 @@ sip_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	sip_rearm(sip);
 }
 
-/* --- set-up ---------------------------------------------------------------- */
+/* --- set-up ----------------------------------------------------------- */
 
 static int
 sip_listen(struct ivr_sip *sip, uint16_t port, char *err, size_t errlen)
@@ -2201,7 +2250,7 @@ sip_trunk(struct ivr_sip *sip, const char *trunk, char *err, size_t errlen)
 	return 0;
 }
 
-/* --- interface ---------------------------------------------------------- */
+/* --- interface -------------------------------------------------------- */
 
 struct ivr_sip *
 ivr_sip_new(struct event_base *base, const struct ivr_sip_conf *conf,

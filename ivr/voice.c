@@ -1103,6 +1103,7 @@ voice_start(struct gw *gw)
 	rc.port_max = c->rtp_port_max;
 	rc.timeout_ms = c->rtp_timeout * 1000;
 	rc.max_burst = 3;
+	rc.priority = SK_PRIO_KANNEL;	/* the send clock goes first */
 	if ((v->rtp = ivr_rtp_new(gw->base, &rc, err, sizeof(err))) == NULL) {
 		log_warnx("voice: off: RTP: %s", err);
 		goto fail;

@@ -110,11 +110,27 @@ status_url = http://127.0.0.1:$SK_ADMIN_PORT/status.txt
 status_password = $SK_STATUS_PASSWORD
 status_interval = 2
 callback_secret = $secret
+
+[sip]
+# The hotline (docs/voice.md): call sip:1090@127.0.0.1:5060.  If the port
+# is taken, sanketd says so and runs SMS without voice.
+listen = 127.0.0.1:5060
+
+[ivr]
+menu = ivr-menu.conf
+prompts = prompts
 EOF
 chmod 600 "$conf.new"
 mv "$conf.new" "$conf"
 SANKET_CONF=$conf
 "$builddir/sanketd" -n -c "$conf" >/dev/null || die "$conf is refused"
+# The hotline menu and its prompts (espeak-ng, rendered once; recorded
+# prompts dropped in $state/prompts are kept).
+cp "$srcdir/etc/ivr-menu.conf" "$state/ivr-menu.conf"
+say "rendering the hotline prompts (first run only)"
+bash "$srcdir/scripts/prompts.sh" --sanket "$builddir/sanket" \
+    "$state/prompts" >"$state/prompts.log" 2>&1 ||
+    say "prompts: see $state/prompts.log (the hotline plays silence for missing ones)"
 sk_kannel_write_conf "$state"
 
 # --- start and stop -------------------------------------------------------
@@ -186,7 +202,8 @@ sanket is running.  In another terminal:
   curl $SANKET_URL/healthz
 
 Logs: $state/sanketd.log, Kannel $state/bearerbox.log and smsbox.log,
-the phones (every SMS sent) $state/fakesmsc.log.
+the phones (every SMS sent) $state/fakesmsc.log.  The hotline answers
+on sip:1090@127.0.0.1:5060 (docs/voice.md).
 Press Ctrl-C to stop.
 EOF
 

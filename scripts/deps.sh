@@ -16,7 +16,7 @@ PACKAGES="build-essential autoconf automake libtool pkg-config
 libevent-dev libsqlite3-dev sqlite3 libjansson-dev libinih-dev
 libutf8proc-dev libsndfile1-dev libssl-dev
 libsamplerate0-dev libebur128-dev libspandsp-dev libespeak-ng-dev espeak-ng
-libosip2-dev
+libosip2-dev sip-tester baresip
 sox libsox-fmt-mp3 lame sndfile-programs time
 kannel kannel-extras kannel-docs curl ca-certificates jq bc python3"
 

@@ -208,7 +208,8 @@ main(int argc, char *argv[])
 	const char		*number = NULL;
 	char			 err[256];
 	int			 ch, i, dials = 1, verbose = 0;
-	int			 signo[4] = { SIGTERM, SIGINT, SIGUSR1, SIGHUP };
+	int			 signo[4] = {
+				    SIGTERM, SIGINT, SIGUSR1, SIGHUP };
 
 	memset(&conf, 0, sizeof(conf));
 	conf.host = "127.0.0.1";

@@ -6,7 +6,9 @@
 # with -1: BYE and "noack" after 64*T1), re-INVITE, OPTIONS, no common
 # codec (488), refused by the application (486), max_calls and the
 # per-source rate (503), trunk_only (403), a malformed corpus (status
-# codes or silence, and a call still works afterwards); inbound over TCP;
+# codes or silence) and 3000 random mutations over UDP and TCP (a call
+# still works afterwards), an INVITE retransmitted after our 200 (the 200
+# again, no second call); inbound over TCP;
 # outbound through a SIPp "trunk": answered then hung up by the far end,
 # busy (486), ringing until our ring timeout (CANCEL, 487), a 401 digest
 # challenge, the channel cap; REGISTER with digest; behind a
@@ -160,6 +162,9 @@ ack-unknown -
 stray-response -"
 is "$(cat "$T/malformed.out")" "$want" \
     "malformed corpus: 400 when answerable, else silence; 4xx/5xx per check"
+ok "3000 random mutations over UDP and TCP (seed 42)" \
+    python3 "$SC/ua-malformed.py" "$UA_PORT" --mutate 3000 42
+ok "harness survived them" sk_alive "$UA_PID"
 ok "still answers a call after the corpus" \
     sipp_run after "$SC/ua-uac-bye.xml" "127.0.0.1:$UA_PORT" -d 100
 kill -USR1 "$UA_PID"
@@ -168,6 +173,54 @@ like "$(grep '^stats ' "$UA_OUT" | head -n 1)" ' bad=(9|[1-9][0-9]+) ' \
     "the unparsable ones are counted in bad_messages"
 ua_stop
 is "$UA_RC" 0 "harness exits 0 (no leak, no sanitizer error)"
+
+# An INVITE retransmitted after our 200 (the 200 was "lost"): the same
+# 200 again, no second call (RFC 3261 13.3.1.4).
+rexmit() {
+	python3 - "$UA_PORT" <<'EOF'
+import re, socket, sys
+port = int(sys.argv[1])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+me = s.getsockname()[1]
+s.settimeout(2)
+sdp = ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\n"
+       "t=0 0\r\nm=audio 6000 RTP/AVP 0\r\n")
+def msg(method, totag="", cseq=1, body=""):
+    return ("%s sip:hotline@127.0.0.1:%d SIP/2.0\r\n"
+            "Via: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bKrx%s\r\n"
+            "From: <sip:8801711000009@127.0.0.1>;tag=rx1\r\n"
+            "To: <sip:hotline@127.0.0.1>%s\r\nCall-ID: rexmit@127.0.0.1\r\n"
+            "CSeq: %d %s\r\nMax-Forwards: 70\r\n"
+            "Contact: <sip:8801711000009@127.0.0.1:%d>\r\n%s"
+            "Content-Length: %d\r\n\r\n%s" % (
+                method, port, me, method if method == "BYE" else "", totag,
+                cseq, method, me, "Content-Type: application/sdp\r\n"
+                if body else "", len(body), body)).encode()
+def final():
+    while True:
+        r = s.recv(65535).decode()
+        code = r.split(" ", 2)[1]
+        if code != "100":
+            return code, re.search(r"^To:.*;tag=([^;\r]+)", r, re.M).group(1)
+s.sendto(msg("INVITE", body=sdp), ("127.0.0.1", port))
+c1, t1 = final()
+s.sendto(msg("INVITE", body=sdp), ("127.0.0.1", port))
+c2, t2 = final()
+tag = ";tag=" + t1
+s.sendto(msg("ACK", tag), ("127.0.0.1", port))
+s.sendto(msg("BYE", tag, 2), ("127.0.0.1", port))
+c3, _ = final()
+print(c1, c2, "same-tag" if t1 == t2 else "other-tag", c3)
+EOF
+}
+require "harness for a retransmitted INVITE" ua_start rexmit
+is "$(rexmit 2>&1)" "200 200 same-tag 200" \
+    "INVITE again after our 200: the same 200, then ACK and BYE work"
+is "$(ua_count '^invite ')" 1 "one call, not two"
+ok "it ended remote" ua_wait '^ended [^ ]+ remote 0$'
+ua_stop
+is "$UA_RC" 0 "harness exits 0"
 
 # --- we hang up -------------------------------------------------------------------
 require "harness with -H 300" ua_start hangup -H 300
@@ -319,7 +372,7 @@ is "$UA_RC" 0 "harness exits 0"
 
 # --- behind a record-routing proxy (Kamailio) ------------------------------------------
 if ! command -v kamailio >/dev/null 2>&1; then
-	skip "Kamailio is not installed" 10
+	skip "Kamailio is not installed" 13
 	done_testing
 fi
 KMOD=${SK_KAMAILIO_MODULES:-/usr/lib/x86_64-linux-gnu/kamailio/modules}

@@ -986,6 +986,36 @@ test_sources(struct ivr_rtp *rtp)
 	is_str(sn.digits, "3", "only the latched source's digit");
 	ivr_rtp_close(s);
 	peer_close(&b);
+
+	/*
+	 * A peer that offers an address it does not send from (baresip
+	 * offers its LAN address and sends from 127.0.0.1; a phone behind
+	 * NAT): RTP from the SIP peer's own address is accepted and latched.
+	 */
+	if (peer_open(&other, "127.0.0.2", 1) == 0) {
+		struct ivr_media	 m;
+
+		memset(&sn, 0, sizeof(sn));
+		sn.sess = s = ivr_rtp_open(rtp, &seen_cb, &sn);
+		media_for(&m, IVR_CODEC_PCMU, p.port);
+		snprintf(m.sig_addr, sizeof(m.sig_addr), "127.0.0.2");
+		ok(s != NULL && ivr_rtp_start(s, &m) == 0,
+		    "started with the SIP peer at 127.0.0.2");
+		peer_send_event(&other, ivr_rtp_port(s), 4, &seq, 300, 0);
+		memset(&w, 0, sizeof(w));
+		w.sn = &sn;
+		w.digits = 1;
+		run_until(cond_want, &w, 1000);
+		is_str(sn.digits, "4",
+		    "RTP from the SIP peer's address (not the SDP one): heard");
+		peer_reset(&p);
+		peer_reset(&other);
+		run_for(120);
+		ok(other.n >= 3 && p.n == 0, "and latched: we send to it (%d), "
+		    "not to the SDP address (%d)", other.n, p.n);
+		ivr_rtp_close(s);
+		peer_close(&other);
+	}
 	peer_close(&p);
 }
 

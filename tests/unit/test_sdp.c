@@ -473,6 +473,69 @@ test_mutations(void)
 	    good);
 }
 
+/*
+ * Our offer (outbound calls): the exact text, that it parses back as an
+ * offer (PCMU preferred, telephone-event 101), and how answers to it read.
+ */
+static void
+test_offer(void)
+{
+	static const char want[] =
+	    "v=0\r\n"
+	    "o=sanket 42 7 IN IP4 192.0.2.10\r\n"
+	    "s=sanket\r\n"
+	    "c=IN IP4 192.0.2.10\r\n"
+	    "t=0 0\r\n"
+	    "m=audio 40000 RTP/AVP 0 8 101\r\n"
+	    "a=rtpmap:0 PCMU/8000\r\n"
+	    "a=rtpmap:8 PCMA/8000\r\n"
+	    "a=rtpmap:101 telephone-event/8000\r\n"
+	    "a=fmtp:101 0-16\r\n"
+	    "a=ptime:20\r\n"
+	    "a=sendrecv\r\n";
+	static const char pcma_first[] =
+	    HDR("198.51.100.7") "c=IN IP4 198.51.100.7\r\nt=0 0\r\n"
+	    "m=audio 7078 RTP/AVP 8 0 101\r\n"
+	    "a=rtpmap:101 telephone-event/8000\r\n";
+	static const char pcmu_only[] =
+	    HDR("198.51.100.7") "c=IN IP4 198.51.100.7\r\nt=0 0\r\n"
+	    "m=audio 7078 RTP/AVP 0\r\n";
+	static const char refused[] =
+	    HDR("198.51.100.7") "c=IN IP4 198.51.100.7\r\nt=0 0\r\n"
+	    "m=audio 0 RTP/AVP 0\r\n";
+	struct ivr_media m;
+	char buf[1024], small[64], err[128];
+	int n;
+
+	n = ivr_sdp_offer("192.0.2.10", 40000, 42, 7, buf, sizeof(buf));
+	is_int(n, (int)strlen(want), "offer length");
+	is_str(buf, want, "offer text");
+	is_int(ivr_sdp_negotiate(buf, n, &m, err, sizeof(err)), IVR_SDP_OK,
+	    "our offer parses as an offer");
+	ok(m.codec == U && m.pt == 0 && m.te_pt == IVR_OFFER_TE_PT &&
+	    m.port == 40000 && strcmp(m.addr, "192.0.2.10") == 0,
+	    "and reads PCMU 0, te 101, 192.0.2.10:40000");
+	is_int(ivr_sdp_offer("::1", 40000, 1, 1, buf, sizeof(buf)), -1,
+	    "offer: IPv6 address refused");
+	is_int(ivr_sdp_offer("192.0.2.10", 0, 1, 1, buf, sizeof(buf)), -1,
+	    "offer: port 0 refused");
+	is_int(ivr_sdp_offer("192.0.2.10", 40000, 1, 1, small,
+	    sizeof(small)), -1, "offer: small buffer refused");
+	is_str(small, "", "and left empty");
+
+	is_int(ivr_sdp_read_answer(pcma_first, strlen(pcma_first), &m, err,
+	    sizeof(err)), IVR_SDP_OK, "answer listing PCMA first");
+	ok(m.codec == A && m.pt == 8 && m.te_pt == 101 && m.port == 7078,
+	    "reads PCMA 8, te 101, port 7078");
+	is_int(ivr_sdp_read_answer(pcmu_only, strlen(pcmu_only), &m, err,
+	    sizeof(err)), IVR_SDP_OK, "answer with PCMU only");
+	ok(m.codec == U && m.pt == 0 && m.te_pt == -1, "reads PCMU 0, no te");
+	is_int(ivr_sdp_read_answer(refused, strlen(refused), &m, err,
+	    sizeof(err)), IVR_SDP_NOCODEC, "answer refusing the stream: 488");
+	is_int(ivr_sdp_read_answer("v=0\r\n", 5, &m, err, sizeof(err)),
+	    IVR_SDP_BAD, "garbage answer: bad");
+}
+
 int
 main(void)
 {
@@ -484,5 +547,6 @@ main(void)
 	test_answer_exact();
 	test_bounds();
 	test_mutations();
+	test_offer();
 	return done_testing();
 }
