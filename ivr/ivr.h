@@ -469,8 +469,9 @@ void		 ivr_clip_unref(struct ivr_clip *);	/* NULL is fine */
 
 /*
  * struct ivr_rtp owns the RTP port range and one timer for every call:
- * tick n fires at t0 + n * 20 ms on CLOCK_MONOTONIC (rtp_clock_due), and
- * each running session sends its frame for that tick (from the play queue,
+ * sessions are spread over four send phases 5 ms apart, and phase p's
+ * tick n fires at t0 + p * 5 ms + n * 20 ms on CLOCK_MONOTONIC
+ * (rtp_clock_due), when each running session of that phase sends its frame (from the play queue,
  * else silence, so the peer's jitter buffer and NAT stay warm).  A late
  * wake-up sends the missed frames (bounded burst) rather than drifting.
  *
