@@ -23,7 +23,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,18 +36,6 @@
 /* Twice the longest source audio.c takes (a spot adds intro and outro),
  * as G.711 plus the header: a larger file is refused. */
 #define CLIP_MAX_BYTES	((size_t)(2 * AU_MAX_SECONDS) * AU_RATE + AU_CACHE_HDR)
-
-static void __attribute__((format(printf, 3, 4)))
-clip_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* The codec a raw file's name says: .ul u-law, .al A-law, else -1. */
 static int
@@ -77,19 +64,19 @@ clip_read(const char *path, uint8_t **buf, char *err, size_t errlen)
 
 	*buf = NULL;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		clip_err(err, errlen, "%s: %s", path, strerror(errno));
+		ivr_errf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
-		clip_err(err, errlen, "%s: not a regular file", path);
+		ivr_errf(err, errlen, "%s: not a regular file", path);
 		goto fail;
 	}
 	if (sb.st_size == 0) {
-		clip_err(err, errlen, "%s: empty file", path);
+		ivr_errf(err, errlen, "%s: empty file", path);
 		goto fail;
 	}
 	if ((uint64_t)sb.st_size > CLIP_MAX_BYTES) {
-		clip_err(err, errlen, "%s: %lld bytes: too large (at most %zu)",
+		ivr_errf(err, errlen, "%s: %lld bytes: too large (at most %zu)",
 		    path, (long long)sb.st_size, CLIP_MAX_BYTES);
 		goto fail;
 	}
@@ -100,7 +87,7 @@ clip_read(const char *path, uint8_t **buf, char *err, size_t errlen)
 		if ((n = read(fd, b + got, len - got)) <= 0) {
 			if (n == -1 && errno == EINTR)
 				continue;
-			clip_err(err, errlen, "%s: read: %s", path,
+			ivr_errf(err, errlen, "%s: read: %s", path,
 			    n == 0 ? "file shrank while read" :
 			    strerror(errno));
 			goto fail;
@@ -147,18 +134,18 @@ ivr_clip_load(const char *path, char *err, size_t errlen)
 
 	if (len >= 4 && memcmp(buf, AU_CACHE_MAGIC, 4) == 0) {
 		if (len < AU_CACHE_HDR) {
-			clip_err(err, errlen, "%s: cache file truncated in its "
+			ivr_errf(err, errlen, "%s: cache file truncated in its "
 			    "header (%zu of %d bytes)", path, len,
 			    AU_CACHE_HDR);
 			goto fail;
 		}
 		memset(&ae, 0, sizeof(ae));
 		if (au_cache_parse(buf, len, &p, &ae) == -1) {
-			clip_err(err, errlen, "%s: %s", path, ae.msg);
+			ivr_errf(err, errlen, "%s: %s", path, ae.msg);
 			goto fail;
 		}
 		if (p.frames == 0) {
-			clip_err(err, errlen, "%s: cache file holds no frames",
+			ivr_errf(err, errlen, "%s: cache file holds no frames",
 			    path);
 			goto fail;
 		}
@@ -168,7 +155,7 @@ ivr_clip_load(const char *path, char *err, size_t errlen)
 	}
 
 	if ((codec = clip_raw_codec(path)) == -1) {
-		clip_err(err, errlen, "%s: not a sanket cache file (no \"%s\" "
+		ivr_errf(err, errlen, "%s: not a sanket cache file (no \"%s\" "
 		    "magic) and not raw G.711 (.ul or .al)", path,
 		    AU_CACHE_MAGIC);
 		goto fail;

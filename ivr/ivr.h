@@ -439,6 +439,11 @@ const char *ivr_digest_alg_name(enum ivr_digest_alg);
 
 struct event_base;
 
+/* A message for people into err (errlen bytes; err NULL or errlen 0:
+ * nothing), printf-style: the one way every ivr/ function reports why. */
+void	ivr_errf(char *err, size_t errlen, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
 /* --- clip.c: the audio a call plays ------------------------------------ */
 
 /*

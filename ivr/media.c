@@ -66,7 +66,6 @@
 
 #include <errno.h>
 #include <event2/event.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,18 +189,6 @@ media_tables_init(void)
 	memset(media_silence[AU_CODEC_ALAW], au_g711_silence(AU_CODEC_ALAW),
 	    RTP_FRAME_BYTES);
 	media_tables = 1;
-}
-
-static void __attribute__((format(printf, 3, 4)))
-media_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
 }
 
 /* --- dispatch depth: sessions closed inside callbacks are freed later -- */
@@ -555,19 +542,19 @@ ivr_rtp_new(struct event_base *base, const struct ivr_rtp_conf *conf,
 	uint32_t	 first;
 
 	if (conf->ip == NULL || inet_pton(AF_INET, conf->ip, &ip) != 1) {
-		media_err(err, errlen, "RTP address \"%s\" is not dotted IPv4",
+		ivr_errf(err, errlen, "RTP address \"%s\" is not dotted IPv4",
 		    conf->ip != NULL ? conf->ip : "");
 		return NULL;
 	}
 	first = conf->port_min + (conf->port_min & 1u);
 	if (conf->port_min == 0 || conf->port_max < conf->port_min ||
 	    first > conf->port_max) {
-		media_err(err, errlen, "RTP ports %u-%u: need a range with an "
+		ivr_errf(err, errlen, "RTP ports %u-%u: need a range with an "
 		    "even port above 0", conf->port_min, conf->port_max);
 		return NULL;
 	}
 	if (conf->timeout_ms < 0 || conf->max_burst < 0) {
-		media_err(err, errlen, "RTP timeout and max_burst must not be "
+		ivr_errf(err, errlen, "RTP timeout and max_burst must not be "
 		    "negative");
 		return NULL;
 	}
@@ -584,7 +571,7 @@ ivr_rtp_new(struct event_base *base, const struct ivr_rtp_conf *conf,
 	    MEDIA_MAX_BURST;
 	TAILQ_INIT(&rtp->sessions);
 	if ((rtp->tick = evtimer_new(base, media_tick_cb, rtp)) == NULL) {
-		media_err(err, errlen, "cannot create the RTP timer");
+		ivr_errf(err, errlen, "cannot create the RTP timer");
 		free(rtp->used);
 		free(rtp);
 		return NULL;

@@ -37,8 +37,8 @@ sip_parser_init(void)
 	}
 }
 
-static void __attribute__((format(printf, 3, 4)))
-sip_err(char *err, size_t errlen, const char *fmt, ...)
+void
+ivr_errf(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -152,44 +152,44 @@ ivr_sip_parse(const char *buf, size_t len, struct osip_message **msg,
 
 	*msg = NULL;
 	if (buf == NULL || len == 0) {
-		sip_err(err, errlen, "empty message");
+		ivr_errf(err, errlen, "empty message");
 		goto fail;
 	}
 	if (len > IVR_SIP_MAX) {
-		sip_err(err, errlen, "message of %zu bytes, limit %d", len,
+		ivr_errf(err, errlen, "message of %zu bytes, limit %d", len,
 		    IVR_SIP_MAX);
 		goto fail;
 	}
 	if (memchr(buf, '\0', len) != NULL) {
-		sip_err(err, errlen, "NUL byte in message");
+		ivr_errf(err, errlen, "NUL byte in message");
 		goto fail;
 	}
 	sip_parser_init();
 	if (osip_message_init(&m) != 0) {
-		sip_err(err, errlen, "out of memory");
+		ivr_errf(err, errlen, "out of memory");
 		goto fail;
 	}
 	if (osip_message_parse(m, buf, len) != 0) {
-		sip_err(err, errlen, "not a SIP message");
+		ivr_errf(err, errlen, "not a SIP message");
 		goto fail;
 	}
 	if (MSG_IS_REQUEST(m)) {
 		if (m->sip_method == NULL || m->req_uri == NULL ||
 		    m->sip_version == NULL ||
 		    strcmp(m->sip_version, "SIP/2.0") != 0) {
-			sip_err(err, errlen, "bad request line");
+			ivr_errf(err, errlen, "bad request line");
 			goto fail;
 		}
 	} else if (m->status_code < 100 || m->status_code > 699) {
-		sip_err(err, errlen, "bad status code %d", m->status_code);
+		ivr_errf(err, errlen, "bad status code %d", m->status_code);
 		goto fail;
 	}
 	if ((miss = sip_missing(m)) != NULL) {
-		sip_err(err, errlen, "missing or bad header: %s", miss);
+		ivr_errf(err, errlen, "missing or bad header: %s", miss);
 		goto fail;
 	}
 	if (MSG_IS_REQUEST(m) && strcmp(m->cseq->method, m->sip_method) != 0) {
-		sip_err(err, errlen, "CSeq method %s does not match %s",
+		ivr_errf(err, errlen, "CSeq method %s does not match %s",
 		    m->cseq->method, m->sip_method);
 		goto fail;
 	}
@@ -446,7 +446,7 @@ ivr_sip_digest_chal(const struct osip_message *resp, struct ivr_sip_digest *d,
 	memset(d, 0, sizeof(*d));
 	if (resp == NULL || MSG_IS_REQUEST(resp) ||
 	    (resp->status_code != 401 && resp->status_code != 407)) {
-		sip_err(err, errlen, "not a 401 or 407 response");
+		ivr_errf(err, errlen, "not a 401 or 407 response");
 		return -1;
 	}
 	d->proxy = resp->status_code == 407;
@@ -460,24 +460,24 @@ ivr_sip_digest_chal(const struct osip_message *resp, struct ivr_sip_digest *d,
 		wa = NULL;
 	}
 	if (wa == NULL) {
-		sip_err(err, errlen, "no Digest %s-Authenticate",
+		ivr_errf(err, errlen, "no Digest %s-Authenticate",
 		    d->proxy ? "Proxy" : "WWW");
 		return -1;
 	}
 	if (sip_unquote(wa->realm, d->realm, sizeof(d->realm)) == -1 ||
 	    sip_unquote(wa->nonce, d->nonce, sizeof(d->nonce)) == -1 ||
 	    d->nonce[0] == '\0') {
-		sip_err(err, errlen, "challenge without usable realm or nonce");
+		ivr_errf(err, errlen, "challenge without usable realm or nonce");
 		return -1;
 	}
 	if (wa->opaque != NULL &&
 	    sip_unquote(wa->opaque, d->opaque, sizeof(d->opaque)) == -1) {
-		sip_err(err, errlen, "opaque too long");
+		ivr_errf(err, errlen, "opaque too long");
 		return -1;
 	}
 	if (wa->qop_options != NULL) {
 		if (!sip_qop_has_auth(wa->qop_options)) {
-			sip_err(err, errlen, "qop offers no auth: %s",
+			ivr_errf(err, errlen, "qop offers no auth: %s",
 			    wa->qop_options);
 			return -1;
 		}
@@ -497,7 +497,7 @@ ivr_sip_digest_chal(const struct osip_message *resp, struct ivr_sip_digest *d,
 		else if (strcasecmp(alg, "SHA-256-sess") == 0)
 			d->alg = IVR_DIGEST_SHA256_SESS;
 		else {
-			sip_err(err, errlen, "unsupported algorithm %s",
+			ivr_errf(err, errlen, "unsupported algorithm %s",
 			    wa->algorithm);
 			return -1;
 		}
