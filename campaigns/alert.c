@@ -316,9 +316,10 @@ camp_alert_create(struct store *s, const struct alert_req *r,
 	    " WHERE id = ?1";
 	sqlite3_stmt	*st;
 	size_t		 i;
-	int		 ch;
+	int		 ch, chans;
 
 	memset(made, 0, sizeof(*made));
+	chans = r->channels != 0 ? r->channels : ALERT_SMS;
 	if (r->text_bn)
 		sms_measure(r->text_bn, &made->bn);
 	if (r->text_en)
@@ -334,8 +335,8 @@ camp_alert_create(struct store *s, const struct alert_req *r,
 	sqlite3_bind_int64(st, 7, r->expires_at);
 	sqlite3_bind_int64(st, 8, store_now());
 	sqlite3_bind_int64(st, 9, token_id);
-	sqlite3_bind_text(st, 10, r->channels == ALERT_VOICE ? "voice" :
-	    r->channels == ALERT_SMS ? "sms" : "sms,voice", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 10, chans == ALERT_VOICE ? "voice" :
+	    chans == ALERT_SMS ? "sms" : "sms,voice", -1, SQLITE_STATIC);
 	if (camp_step(s, st, "alert: insert") == -1)
 		return -1;
 	made->id = sqlite3_last_insert_rowid(store_db(s));
@@ -359,7 +360,7 @@ camp_alert_create(struct store *s, const struct alert_req *r,
 			return -1;
 	}
 	for (ch = 0; ch < 2; ch++) {
-		if (!(r->channels & (ch == 0 ? ALERT_SMS : ALERT_VOICE)))
+		if (!(chans & (ch == 0 ? ALERT_SMS : ALERT_VOICE)))
 			continue;
 		if ((st = store_prepare(s, fan)) == NULL)
 			return -1;
@@ -374,7 +375,7 @@ camp_alert_create(struct store *s, const struct alert_req *r,
 			sqlite3_bind_int64(st, 7, r->confirm_within * 1000);
 		sqlite3_bind_text(st, 8, ch == 0 ? "sms" : "voice", -1,
 		    SQLITE_STATIC);
-		sqlite3_bind_int(st, 9, r->channels == (ALERT_SMS | ALERT_VOICE));
+		sqlite3_bind_int(st, 9, chans == (ALERT_SMS | ALERT_VOICE));
 		if (camp_step(s, st, "alert: fan-out") == -1)
 			return -1;
 		made->messages += sqlite3_changes(store_db(s));

@@ -56,7 +56,7 @@ struct alert_req {
 	int64_t		 confirm_within;	/* seconds, 0 = none */
 	int64_t		 starts_at;		/* seconds */
 	int64_t		 expires_at;		/* seconds, 0 = none */
-	int		 channels;		/* ALERT_SMS | ALERT_VOICE */
+	int		 channels;		/* ALERT_SMS | ALERT_VOICE; 0 = sms */
 };
 
 #define ALERT_SMS	0x1

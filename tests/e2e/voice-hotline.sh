@@ -15,6 +15,7 @@
 #	spot: 8 -> the newest spot, frame for frame, played to its end
 #	warning: 4 -> the latest warning, spoken; an unregistered caller
 #	    keys the union code first
+#	a caller whose RTP stops is hung up after rtp_timeout
 #	every call has its call record (GET /api/v1/calls, sanket calls)
 #	garbage on the SIP port: sanketd keeps answering calls
 set -u
@@ -28,6 +29,7 @@ SK=$top_builddir/sanket
 
 require "config written" sk_write_conf
 require "voice configured, prompts rendered" sk_voice_conf
+sk_conf_set sip rtp_timeout 3
 require "sanketd starts with voice" sk_start_sanketd
 require "admin token" sk_admin_token
 require "SIP is up" grep -q 'voice: SIP on' "$T/sanketd.log"
@@ -62,7 +64,7 @@ call() {
 	"$SK_PYTHON" "$top_srcdir/tests/lib/rtppeer.py" \
 	    --port-file "$T/$name.port" --out "$T/$name.ul" \
 	    --summary "$T/$name.json" --digits "$digits" \
-	    ${inband:+--inband "$inband" --inband-at "$at"} \
+	    ${inband:+--inband "$inband" --inband-at "$at"} ${RTP_EXTRA:-} \
 	    --duration $((hold / 1000 + 5)) >"$T/$name.rtp.log" 2>&1 &
 	rtp_pid=$!
 	sk_wait_until 5 "$rtp_pid" -- test -s "$T/$name.port"
@@ -169,6 +171,12 @@ ok "the spoken warning is cached once per alert and language" \
 call warnunreg +8801900000000 10000 "1.0:4,3.5:$U#"
 is "$(cdr "clip || ':' || union_code")" "alert:$W:$U" \
     "an unregistered caller keys the union code and hears it"
+
+# --- a caller who vanishes --------------------------------------------------------
+RTP_EXTRA="--mute-after 2" call vanish +8801711000001 20000 ""
+is "$SIPP_RC" 0 "a caller whose phone goes silent gets sanketd's BYE"
+is "$(cdr "end_reason || ':' || (ended_at - answered_at < 10000)")" "rtp_timeout:1" \
+    "hung up after [sip] rtp_timeout (3 s), recorded as rtp_timeout"
 
 # --- records ---------------------------------------------------------------------
 sk_req GET "/api/v1/calls?limit=100"

@@ -13,6 +13,8 @@ this is also where our packets come from).  The script:
   * writes every PCMU payload it receives, in order, to --out, and a
     summary (packets, payload types, sequence gaps, inter-arrival
     deviation p50/p99 in ms) as JSON to --summary;
+  * with --mute-after S, stops sending S seconds after the first packet
+    in (a caller whose phone vanished) but keeps listening;
   * stops after --duration seconds, or 2 s after the peer goes quiet.
 
 Loopback only; the port is picked by the kernel and written to --port-file
@@ -42,6 +44,7 @@ def main():
     ap.add_argument("--te-pt", type=int, default=101)
     ap.add_argument("--duration", type=float, default=30.0)
     ap.add_argument("--ip", default="127.0.0.1")
+    ap.add_argument("--mute-after", type=float, default=0.0)
     a = ap.parse_args()
 
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -113,6 +116,8 @@ def main():
         if start is None or peer is None:
             continue
         now = time.monotonic()
+        if a.mute_after > 0 and now - start >= a.mute_after:
+            continue
         while start + frame * 0.02 <= now:
             el = frame * 0.02
             if ev is None and plan and el >= plan[0][0]:
