@@ -136,6 +136,8 @@ main(int argc, char *argv[])
 	uint64_t		 end, t, lost = 0, reord = 0;
 	FILE			*f, *out = stdout;
 	int			 fd, n, i, rcvbuf = 8 << 20, on = 1;
+	long			 secs;
+	char			*ep;
 
 	if (argc < 3) {
 		fprintf(stderr, "usage: rtpsink PORTFILE SECONDS [OUT]\n");
@@ -164,7 +166,12 @@ main(int argc, char *argv[])
 		m[i].msg_hdr.msg_iov = &iov[i];
 		m[i].msg_hdr.msg_iovlen = 1;
 	}
-	end = now_us() + (uint64_t)atoi(argv[2]) * 1000000;
+	secs = strtol(argv[2], &ep, 10);
+	if (ep == argv[2] || *ep != '\0' || secs <= 0 || secs > 86400) {
+		fprintf(stderr, "rtpsink: SECONDS: 1 to 86400\n");
+		return 2;
+	}
+	end = now_us() + (uint64_t)secs * 1000000;
 	while ((t = now_us()) < end) {
 		for (i = 0; i < BATCH; i++) {
 			m[i].msg_hdr.msg_control = ctl[i];

@@ -365,7 +365,8 @@ static int
 sip_uri_hop(const char *s, char *host, size_t hostsz, int *port)
 {
 	osip_uri_t	*u = NULL;
-	char		*copy, *p, *e;
+	char		*copy, *p, *e, *end;
+	long		 lp;
 	int		 ret = -1;
 
 	copy = xstrdup(s);
@@ -378,8 +379,13 @@ sip_uri_hop(const char *s, char *host, size_t hostsz, int *port)
 	if (osip_uri_init(&u) == 0 && osip_uri_parse(u, p) == 0 &&
 	    u->host != NULL && strlen(u->host) < hostsz) {
 		snprintf(host, hostsz, "%s", u->host);
-		*port = u->port != NULL ? atoi(u->port) : 5060;
-		if (*port > 0 && *port < 65536)
+		errno = 0;
+		lp = u->port != NULL ? strtol(u->port, &end, 10) : 5060;
+		if (u->port != NULL && (errno != 0 || end == u->port ||
+		    *end != '\0'))
+			lp = 0;
+		*port = (int)(lp > 0 && lp < 65536 ? lp : 0);
+		if (*port > 0)
 			ret = 0;
 	}
 	osip_uri_free(u);
