@@ -90,6 +90,8 @@ api_alerts_create(struct http_req *r)
 	    (json_int_t)made.messages)) == -1)
 		goto done;
 	dispatch_kick(r->gw->dispatch);
+	voice_alert_created(r->gw->voice, made.id, made.voice > 0 ||
+	    strcmp(req.kind, "warning") == 0);
 	if (made.voice > 0)
 		voice_kick(r->gw->voice);
 	sms = json_object();

@@ -28,6 +28,9 @@ struct evbuffer;
 struct voice	*voice_start(struct gw *);
 void		 voice_stop(struct voice *);
 void		 voice_kick(struct voice *);
+/* A new alert: when spoken (a warning, or voice messages), its speech is
+ * rendered now by a thread so that no call waits for espeak-ng. */
+void		 voice_alert_created(struct voice *, int64_t id, int spoken);
 uint16_t	 voice_sip_port(const struct voice *);
 void		 voice_metrics(struct voice *, struct evbuffer *);
 

@@ -168,6 +168,8 @@ is "$(cdr "clip || ':' || result")" "alert:$W:warning" \
     "4: the registered caller hears the warning for their union"
 ok "the spoken warning is cached once per alert and language" \
     test -s "$T/voice/alert-$W-bn.sau"
+ok "speech in both languages is rendered when the warning is created" \
+    sk_wait_until 60 "" -- test -s "$T/voice/alert-$W-en.sau"
 call warnunreg +8801900000000 10000 "1.0:4,3.5:$U#"
 is "$(cdr "clip || ':' || union_code")" "alert:$W:$U" \
     "an unregistered caller keys the union code and hears it"
