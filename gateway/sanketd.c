@@ -1,6 +1,7 @@
 /*
- * sanketd.c: the sanket daemon.  One process, one libevent loop (and
- * the store's checkpoint thread): the API listener, the Kannel callback
+ * sanketd.c: the sanket daemon.  One process, one libevent loop (plus
+ * the store's checkpoint thread and short-lived threads that speak new
+ * alerts with espeak-ng): the API listener, the Kannel callback
  * listener, the store's group-commit timer, the Kannel status poller, the
  * SMS dispatcher and the voice side (SIP, RTP, IVR) all run on it.
  *
