@@ -12,20 +12,11 @@
  *	BYE / CANCEL / timeouts --cb->ended--> script ended, RTP closed,
  *	    call record (calls_record), a call-out's message updated
  *
- * Call-outs: voice messages (messages.channel = 'voice') are claimed like
- * SMS ones (QUEUED -> SUBMITTING in the group-commit batch, the call
- * placed only once the claim is committed), at most the trunk's free
- * channels at a time, priority 3 first.  How a call ends moves the
- * message on:
- *
- *	answered, key 1	--> DELIVERED, confirmed_at
- *	answered	--> DELIVERED
- *	busy, no answer, failed --> QUEUED again after callout_interval,
- *	    until callout_attempts calls were made; then FAILED
- *	rejected (4xx-6xx but busy) --> FAILED
- *
- * After a crash the SUBMITTING rows are requeued by dispatch_new (a
- * warning may be called twice, never lost).
+ * Call-outs (voice-callout.c): voice messages are claimed like SMS ones
+ * and placed as calls once the claim is committed, at most the trunk's
+ * free channels at a time; retried on busy and no answer.  Clips
+ * (voice-clips.c): prompts, spots and each alert's speech, loaded once and
+ * shared.  What the files share is in voice-int.h.
  *
  * Voice never stops SMS: if the menu, the prompts, the SIP port or the RTP
  * ports cannot be had, sanketd logs why and runs without voice.  Clips
@@ -36,17 +27,13 @@
 #include "config.h"
 
 #include <sys/queue.h>
-#include <sys/stat.h>
 
-#include <errno.h>
 #include <event2/buffer.h>
 #include <event2/event.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "audio.h"
 #include "campaigns.h"
@@ -58,319 +45,11 @@
 #include "log.h"
 #include "msisdn.h"
 #include "store.h"
+#include "voice-int.h"
 #include "xmalloc.h"
-
-#define VOICE_TICK_MS		250	/* look for due call-outs */
-#define VOICE_CLIPS_MAX		64	/* cached clips, beyond the stock */
-#define VOICE_SILENCE_FRAMES	10	/* what a missing clip plays */
-
-struct vclip {
-	char		*key;		/* a path, or "alert:ID:LANG" */
-	struct ivr_clip	*clip;		/* NULL: could not be had */
-	uint64_t	 used;		/* LRU stamp */
-};
-
-struct vcall {
-	struct voice		*v;
-	struct ivr_call		*call;
-	struct ivr_rtp_sess	*sess;
-	struct ivr_script	*script;
-	struct event		*timer;
-	enum ivr_call_dir	 dir;
-	char			 call_id[128];
-	char			 peer[64];
-	char			 msisdn[MSISDN_MAX];	/* "" unknown */
-	int64_t			 recipient_id;
-	char			 union_code[33];
-	char			 lang[3];
-	int64_t			 alert_id, message_id;
-	int64_t			 started, answered;	/* ms */
-	struct ivr_clip		*main;		/* the warning or spot */
-	uint32_t		 main_frames;	/* of it, played */
-	int			 main_full;
-	char			 clip[48];	/* "alert:12", "spot:3" */
-	char			 recording[PATH_MAX];
-	double			 rec_seconds;
-	int64_t			 grievance_id;
-	int			 confirmed;
-	int			 rtp_timeout;
-	TAILQ_ENTRY(vcall)	 entry;
-};
-
-TAILQ_HEAD(vcalls, vcall);
-
-struct voice {
-	struct gw		*gw;
-	struct conf		*conf;
-	struct ivr_sip		*sip;
-	struct ivr_rtp		*rtp;
-	struct ivr_menu		*menu;
-	struct ivr_clip		*stock[IVR_STOCK_N];
-	struct ivr_clip		*silence;
-	struct vclip		 clips[VOICE_CLIPS_MAX];
-	uint64_t		 clock;
-	struct event		*tick;
-	int			 pending;	/* claimed, not yet dialled */
-	struct vcalls		 calls;
-	char			 db_dir[PATH_MAX];	/* the database's */
-	char			 voice_dir[PATH_MAX + 8];	/* alert clips */
-	uint64_t		 ended[8];	/* by enum ivr_call_end */
-	uint64_t		 rtp_timeouts, receipts, grievances;
-	uint64_t		 confirms;
-};
 
 static struct voice	*voice_the;	/* for metrics and status */
 
-static void	voice_tick_cb(evutil_socket_t, short, void *);
-
-/* --- clips --------------------------------------------------------------- */
-
-static struct ivr_clip *
-voice_clip_cached(struct voice *v, const char *key, struct vclip **slot)
-{
-	struct vclip	*c, *lru = NULL;
-	int		 i;
-
-	for (i = 0; i < VOICE_CLIPS_MAX; i++) {
-		c = &v->clips[i];
-		if (c->key != NULL && strcmp(c->key, key) == 0) {
-			c->used = ++v->clock;
-			*slot = NULL;
-			return c->clip != NULL ? c->clip : v->silence;
-		}
-		if (lru == NULL || c->used < lru->used)
-			lru = c;
-	}
-	/* Not cached: the least recently used slot takes it (a call still
-	 * playing the old clip holds its own reference). */
-	free(lru->key);
-	ivr_clip_unref(lru->clip);
-	lru->key = xstrdup(key);
-	lru->clip = NULL;
-	lru->used = ++v->clock;
-	*slot = lru;
-	return NULL;
-}
-
-/* A prompt file (absolute path). */
-static struct ivr_clip *
-voice_clip_file(struct voice *v, const char *path)
-{
-	struct vclip	*slot;
-	struct ivr_clip	*c;
-	char		 err[512];
-
-	if ((c = voice_clip_cached(v, path, &slot)) != NULL)
-		return c;
-	if ((slot->clip = ivr_clip_load(path, err, sizeof(err))) == NULL) {
-		log_warnx("voice: %s", err);
-		return v->silence;
-	}
-	return slot->clip;
-}
-
-static void
-voice_mkdir(const char *dir)
-{
-	if (mkdir(dir, 0750) == -1 && errno != EEXIST)
-		log_warn("voice: mkdir %s", dir);
-}
-
-/*
- * Speech for alerts.  espeak-ng keeps global state, so every render holds
- * voice_tts_lock.  An alert that may be heard (a warning, or one with
- * voice messages) is rendered by a detached thread when it is created
- * (voice_alert_created), so no call waits for espeak-ng and no RTP tick
- * stalls behind it; a call that comes first renders on the loop.
- */
-static pthread_mutex_t	 voice_tts_lock = PTHREAD_MUTEX_INITIALIZER;
-
-/* The text spoken for lang: its own, else the other one (NULL: none). */
-static const char *
-voice_alert_text(const char *lang, const char *bn, const char *en,
-    const char **tl)
-{
-	if (strcmp(lang, "en") == 0 && en != NULL) {
-		*tl = "en";
-		return en;
-	}
-	*tl = bn != NULL ? "bn" : "en";
-	return bn != NULL ? bn : en;
-}
-
-/* Render text (tl) into a prepared stream and write it to path. */
-static struct au_prepared *
-voice_speak(const char *tl, const char *text, double target,
-    double max_seconds, const char *path, struct au_err *e)
-{
-	struct au_prepare_opts	 po;
-	struct au_pcm		*raw = NULL, *pcm = NULL;
-	struct au_prepared	*p = NULL;
-	uint8_t			 hash[AU_HASH_LEN];
-	int			 rc;
-
-	au_prepare_opts_default(&po);
-	po.target_lufs = target;
-	au_hash(text, strlen(text), hash);
-	pthread_mutex_lock(&voice_tts_lock);
-	rc = au_tts_render(tl, text, max_seconds, &raw, e);
-	pthread_mutex_unlock(&voice_tts_lock);
-	if (rc == -1 || au_resample(raw, AU_RATE, &pcm, e) == -1 ||
-	    au_prepare(pcm, &po, hash, &p, e) == -1 ||
-	    au_cache_write(path, p, e) == -1) {
-		au_prepared_free(p);
-		p = NULL;
-	}
-	au_pcm_free(pcm);
-	au_pcm_free(raw);
-	return p;
-}
-
-static void
-voice_alert_path(struct voice *v, int64_t id, const char *lang, char *path,
-    size_t len)
-{
-	snprintf(path, len, "%s/alert-%lld-%s.sau", v->voice_dir,
-	    (long long)id, lang);
-}
-
-/* The alert's texts (caller frees); 0, or -1 when there is no such alert. */
-static int
-voice_alert_texts(struct voice *v, int64_t id, char **bn, char **en)
-{
-	static const char q[] = "SELECT text_bn, text_en FROM alerts"
-	    " WHERE id = ?1";
-	sqlite3_stmt	*st;
-	int		 rc = -1;
-
-	*bn = *en = NULL;
-	if ((st = store_prepare(v->gw->store, q)) == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		if (sqlite3_column_text(st, 0) != NULL)
-			*bn = xstrdup((const char *)sqlite3_column_text(st, 0));
-		if (sqlite3_column_text(st, 1) != NULL)
-			*en = xstrdup((const char *)sqlite3_column_text(st, 1));
-		rc = 0;
-	}
-	sqlite3_reset(st);
-	return rc;
-}
-
-/*
- * The spoken warning of alert id in lang: its cache file under
- * <database dir>/voice, rendered now if the creation thread has not
- * written it yet.
- */
-static struct ivr_clip *
-voice_clip_alert(struct voice *v, int64_t id, const char *lang)
-{
-	struct au_err		 e = { NULL, "" };
-	struct au_prepared	*p;
-	struct vclip		*slot;
-	struct ivr_clip		*c;
-	char			 key[64], path[PATH_MAX + 64], err[512];
-	char			*bn, *en;
-	const char		*text, *tl;
-
-	snprintf(key, sizeof(key), "alert:%lld:%s", (long long)id, lang);
-	if ((c = voice_clip_cached(v, key, &slot)) != NULL)
-		return c;
-	voice_alert_path(v, id, lang, path, sizeof(path));
-	if ((slot->clip = ivr_clip_load(path, err, sizeof(err))) != NULL)
-		return slot->clip;
-	if (voice_alert_texts(v, id, &bn, &en) == -1 ||
-	    (text = voice_alert_text(lang, bn, en, &tl)) == NULL) {
-		log_warnx("voice: alert %lld has no text to speak",
-		    (long long)id);
-		free(bn);
-		free(en);
-		return v->silence;
-	}
-	voice_mkdir(v->voice_dir);
-	if ((p = voice_speak(tl, text, v->conf->target_lufs,
-	    v->conf->audio_max_seconds, path, &e)) == NULL)
-		log_warnx("voice: alert %lld: speech (%s): %s", (long long)id,
-		    tl, e.msg);
-	else {
-		slot->clip = ivr_clip_new(p->codec, p->data, p->frames, key);
-		log_info("voice: alert %lld spoken in %s: %.1f s",
-		    (long long)id, tl, au_prepared_seconds(p));
-		au_prepared_free(p);
-	}
-	free(bn);
-	free(en);
-	return slot->clip != NULL ? slot->clip : v->silence;
-}
-
-struct voice_job {
-	char		*text[2], *path[2];
-	const char	*tl[2];
-	double		 target, max_seconds;
-};
-
-static void *
-voice_job_run(void *arg)
-{
-	struct voice_job	*j = arg;
-	struct au_err		 e = { NULL, "" };
-	struct au_prepared	*p;
-	int			 i;
-
-	for (i = 0; i < 2; i++) {
-		if (j->text[i] != NULL && access(j->path[i], F_OK) == -1 &&
-		    (p = voice_speak(j->tl[i], j->text[i], j->target,
-		    j->max_seconds, j->path[i], &e)) != NULL)
-			au_prepared_free(p);
-		free(j->text[i]);
-		free(j->path[i]);
-	}
-	free(j);
-	return NULL;
-}
-
-void
-voice_alert_created(struct voice *v, int64_t id, int spoken)
-{
-	static const char *const langs[2] = { "bn", "en" };
-	struct voice_job	*j;
-	pthread_attr_t		 at;
-	pthread_t		 t;
-	char			*bn, *en, path[PATH_MAX + 64];
-	const char		*text;
-	int			 i;
-
-	if (v == NULL || v->sip == NULL || !spoken ||
-	    voice_alert_texts(v, id, &bn, &en) == -1)
-		return;
-	voice_mkdir(v->voice_dir);
-	j = xcalloc(1, sizeof(*j));
-	j->target = v->conf->target_lufs;
-	j->max_seconds = v->conf->audio_max_seconds;
-	for (i = 0; i < 2; i++) {
-		if ((text = voice_alert_text(langs[i], bn, en,
-		    &j->tl[i])) == NULL)
-			continue;
-		voice_alert_path(v, id, langs[i], path, sizeof(path));
-		j->text[i] = xstrdup(text);
-		j->path[i] = xstrdup(path);
-	}
-	free(bn);
-	free(en);
-	if (pthread_attr_init(&at) != 0 ||
-	    pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED) != 0 ||
-	    pthread_create(&t, &at, voice_job_run, j) != 0) {
-		log_warnx("voice: alert %lld: no thread to speak it now; the "
-		    "first call will", (long long)id);
-		for (i = 0; i < 2; i++) {
-			free(j->text[i]);
-			free(j->path[i]);
-		}
-		free(j);
-	}
-	pthread_attr_destroy(&at);
-}
 
 /* --- the store ----------------------------------------------------------- */
 
@@ -708,7 +387,7 @@ op_confirm(void *arg)
 	vc->v->confirms++;
 }
 
-static const struct ivr_script_ops voice_ops = {
+const struct ivr_script_ops voice_ops = {
 	op_play, op_play_stock, op_play_warning, op_play_spot, op_flush,
 	op_timer, op_record, op_record_stop, op_hangup, op_have_union,
 	op_set_union, op_receipt, op_grievance, op_confirm
@@ -766,7 +445,7 @@ static const struct ivr_rtp_cb voice_rtp_cb = {
 
 /* --- calls ---------------------------------------------------------------- */
 
-static struct vcall *
+struct vcall *
 vcall_new(struct voice *v, enum ivr_call_dir dir)
 {
 	struct vcall	*vc;
@@ -785,7 +464,7 @@ vcall_new(struct voice *v, enum ivr_call_dir dir)
 	return vc;
 }
 
-static void
+void
 vcall_free(struct vcall *vc)
 {
 	TAILQ_REMOVE(&vc->v->calls, vc, entry);
@@ -798,7 +477,7 @@ vcall_free(struct vcall *vc)
 	free(vc);
 }
 
-static const char *
+const char *
 voice_outcome(const struct vcall *vc, enum ivr_call_end how)
 {
 	if (vc->answered)
@@ -815,56 +494,6 @@ voice_outcome(const struct vcall *vc, enum ivr_call_end how)
 	default:
 		return vc->dir == IVR_CALL_OUT ? "failed" : "no_answer";
 	}
-}
-
-/* A call-out ended: move its message on (see the file comment). */
-static void
-voice_message_done(struct voice *v, struct vcall *vc, enum ivr_call_end how,
-    int code, int64_t now)
-{
-	static const char done[] = "UPDATE messages SET state = 3,"
-	    " done_at = ?2, submitted_at = coalesce(submitted_at, ?2),"
-	    " confirmed_at = CASE WHEN ?3 THEN ?2 ELSE confirmed_at END,"
-	    " reason = NULL WHERE id = ?1 AND state = 1";
-	static const char again[] = "UPDATE messages SET state ="
-	    " CASE WHEN attempts < ?3 THEN 0 ELSE 4 END, next_at = ?2 + ?4,"
-	    " reason = ?5, done_at = CASE WHEN attempts < ?3 THEN NULL"
-	    " ELSE ?2 END WHERE id = ?1 AND state = 1";
-	static const char fail[] = "UPDATE messages SET state = 4,"
-	    " done_at = ?2, reason = ?3 WHERE id = ?1 AND state = 1";
-	sqlite3_stmt	*st;
-	char		 reason[48];
-
-	if (vc->message_id == 0 || store_batch_op(v->gw->store) == -1)
-		return;
-	if (vc->answered) {
-		if ((st = store_prepare(v->gw->store, done)) == NULL)
-			return;
-		sqlite3_bind_int64(st, 1, vc->message_id);
-		sqlite3_bind_int64(st, 2, now);
-		sqlite3_bind_int(st, 3, vc->confirmed);
-		camp_step(v->gw->store, st, "voice: message answered");
-		return;
-	}
-	snprintf(reason, sizeof(reason), "%s%s%.0d", voice_outcome(vc, how),
-	    code ? " " : "", code);
-	if (how == IVR_END_REJECTED) {
-		if ((st = store_prepare(v->gw->store, fail)) == NULL)
-			return;
-		sqlite3_bind_int64(st, 1, vc->message_id);
-		sqlite3_bind_int64(st, 2, now);
-		sqlite3_bind_text(st, 3, reason, -1, SQLITE_TRANSIENT);
-		camp_step(v->gw->store, st, "voice: message rejected");
-		return;
-	}
-	if ((st = store_prepare(v->gw->store, again)) == NULL)
-		return;
-	sqlite3_bind_int64(st, 1, vc->message_id);
-	sqlite3_bind_int64(st, 2, now);
-	sqlite3_bind_int(st, 3, v->conf->callout_attempts);
-	sqlite3_bind_int64(st, 4, (int64_t)v->conf->callout_interval * 1000);
-	sqlite3_bind_text(st, 5, reason, -1, SQLITE_TRANSIENT);
-	camp_step(v->gw->store, st, "voice: message retry");
 }
 
 static void
@@ -992,173 +621,6 @@ sip_ended(void *arg, struct ivr_call *call, enum ivr_call_end how, int code)
 static const struct ivr_sip_cb voice_sip_cb = {
 	sip_invite, sip_up, sip_reinvite, sip_ended
 };
-
-/* --- call-outs ------------------------------------------------------------ */
-
-struct vdial {
-	struct voice	*v;
-	int		 n;
-	struct vdial_one {
-		int64_t	 id, alert_id, recipient_id;
-		char	 msisdn[MSISDN_MAX];
-		char	 lang[3];
-		char	 union_code[33];
-	} *one;
-};
-
-/* The claims are committed: place the calls. */
-static void
-voice_dial_cb(void *arg)
-{
-	static const char back[] = "UPDATE messages SET state = 0,"
-	    " attempts = attempts - 1 WHERE id = ?1 AND state = 1";
-	struct vdial	*vd = arg;
-	struct voice	*v = vd->v;
-	struct vcall	*vc;
-	sqlite3_stmt	*st;
-	int		 i;
-
-	for (i = 0; i < vd->n; i++) {
-		struct vdial_one *o = &vd->one[i];
-
-		v->pending--;
-		vc = v->sip == NULL || v->gw->stopping ? NULL :
-		    vcall_new(v, IVR_CALL_OUT);
-		if (vc != NULL) {
-			vc->message_id = o->id;
-			vc->alert_id = o->alert_id;
-			vc->recipient_id = o->recipient_id;
-			snprintf(vc->msisdn, sizeof(vc->msisdn), "%s",
-			    o->msisdn);
-			snprintf(vc->peer, sizeof(vc->peer), "%s", o->msisdn);
-			snprintf(vc->lang, sizeof(vc->lang), "%s", o->lang);
-			snprintf(vc->union_code, sizeof(vc->union_code), "%s",
-			    o->union_code);
-			vc->script = ivr_script_new(IVR_SCRIPT_CALLOUT, NULL,
-			    &voice_ops, vc);
-			vc->call = ivr_sip_dial(v->sip, o->msisdn,
-			    ivr_rtp_port(vc->sess), vc);
-			if (vc->call != NULL) {
-				snprintf(vc->call_id, sizeof(vc->call_id),
-				    "%s", ivr_call_id(vc->call));
-				continue;
-			}
-			vcall_free(vc);
-		}
-		/* Not placed: back to the queue, no attempt counted. */
-		if (store_batch_op(v->gw->store) == -1 ||
-		    (st = store_prepare(v->gw->store, back)) == NULL)
-			continue;
-		sqlite3_bind_int64(st, 1, o->id);
-		camp_step(v->gw->store, st, "voice: requeue");
-	}
-	free(vd->one);
-	free(vd);
-}
-
-/* Claim up to want due voice messages, priority 3 first. */
-static int
-voice_claim(struct voice *v, int want, int64_t now)
-{
-	static const char due[] = "SELECT m.id, m.alert_id,"
-	    " coalesce(m.msisdn, r.msisdn), m.lang, coalesce(m.union_code,"
-	    " ''), coalesce(m.recipient_id, 0), a.expires_at, a.cancelled_at"
-	    " FROM messages m LEFT JOIN alerts a ON a.id = m.alert_id"
-	    " LEFT JOIN recipients r ON r.id = m.recipient_id WHERE"
-	    " m.channel = 'voice' AND m.state = 0 AND m.priority = ?1 AND"
-	    " m.next_at <= ?2 ORDER BY m.next_at LIMIT ?3";
-	static const char take[] = "UPDATE messages SET state = 1,"
-	    " attempts = attempts + 1 WHERE id = ?1 AND state = 0";
-	static const char expire[] = "UPDATE messages SET state = 6,"
-	    " done_at = ?2 WHERE id = ?1 AND state = 0";
-	struct store	*s = v->gw->store;
-	struct vdial	*vd;
-	sqlite3_stmt	*st;
-	int64_t		*gone;
-	int		 prio, ngone = 0, i;
-
-	vd = xcalloc(1, sizeof(*vd));
-	vd->v = v;
-	vd->one = xcalloc(want, sizeof(*vd->one));
-	gone = xcalloc(want, sizeof(*gone));
-	if (store_batch_op(s) == -1)
-		goto out;
-	for (prio = 3; prio >= 0 && vd->n + ngone < want; prio--) {
-		if ((st = store_prepare(s, due)) == NULL)
-			goto out;
-		sqlite3_bind_int(st, 1, prio);
-		sqlite3_bind_int64(st, 2, now);
-		sqlite3_bind_int(st, 3, want - vd->n - ngone);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			struct vdial_one *o = &vd->one[vd->n];
-
-			if ((sqlite3_column_type(st, 6) != SQLITE_NULL &&
-			    sqlite3_column_int64(st, 6) * 1000 <= now) ||
-			    sqlite3_column_type(st, 7) != SQLITE_NULL ||
-			    sqlite3_column_type(st, 2) == SQLITE_NULL) {
-				gone[ngone++] = sqlite3_column_int64(st, 0);
-				continue;
-			}
-			o->id = sqlite3_column_int64(st, 0);
-			o->alert_id = sqlite3_column_int64(st, 1);
-			camp_col(st, 2, o->msisdn, sizeof(o->msisdn));
-			camp_col(st, 3, o->lang, sizeof(o->lang));
-			camp_col(st, 4, o->union_code, sizeof(o->union_code));
-			o->recipient_id = sqlite3_column_int64(st, 5);
-			vd->n++;
-		}
-		sqlite3_reset(st);
-	}
-	for (i = 0; i < ngone; i++) {
-		if ((st = store_prepare(s, expire)) == NULL)
-			goto out;
-		sqlite3_bind_int64(st, 1, gone[i]);
-		sqlite3_bind_int64(st, 2, now);
-		camp_step(s, st, "voice: expire");
-	}
-	for (i = 0; i < vd->n; i++) {
-		if ((st = store_prepare(s, take)) == NULL)
-			goto out;
-		sqlite3_bind_int64(st, 1, vd->one[i].id);
-		camp_step(s, st, "voice: claim");
-	}
-out:
-	free(gone);
-	i = vd->n;
-	if (i == 0) {
-		free(vd->one);
-		free(vd);
-		return ngone;
-	}
-	v->pending += i;
-	store_batch_after(s, voice_dial_cb, vd);
-	return i + ngone;
-}
-
-static void
-voice_tick_cb(evutil_socket_t fd, short ev, void *arg)
-{
-	struct voice	*v = arg;
-	struct timeval	 tv = { 0, VOICE_TICK_MS * 1000 };
-	int		 free_ch;
-
-	if (v->gw->stopping)
-		return;
-	free_ch = ivr_sip_free_channels(v->sip) - v->pending;
-	if (free_ch > 0 && voice_claim(v, free_ch, store_now_ms()) > 0)
-		tv.tv_usec = 0;
-	evtimer_add(v->tick, &tv);
-}
-
-void
-voice_kick(struct voice *v)
-{
-	struct timeval	 tv = { 0, 0 };
-
-	if (v != NULL && v->tick != NULL && v->sip != NULL &&
-	    !v->gw->stopping)
-		evtimer_add(v->tick, &tv);
-}
 
 /* --- start and stop ----------------------------------------------------- */
 
