@@ -116,10 +116,10 @@ cmd_calls_exec(struct sk_ctx *ctx, const struct cmd_entry *entry, int argc,
     char **argv)
 {
 	const char	*since = NULL, *dir = NULL, *alert = NULL;
-	const char	*msisdn = NULL, *after = NULL, *limit = NULL, *verb;
+	const char	*msisdn = NULL, *after = NULL, *limit = NULL;
 	char		*path, *enc, sincebuf[24] = "";
 	long long	 t;
-	int		 ch, nops, rc;
+	int		 ch, rc;
 
 	while ((ch = sk_getopt(ctx, entry, argc, argv, "", cmd_calls_opts))
 	    != -1) {
@@ -146,13 +146,8 @@ cmd_calls_exec(struct sk_ctx *ctx, const struct cmd_entry *entry, int argc,
 			return sk_getopt_exit(ch);
 		}
 	}
-	if ((verb = sk_verb(ctx, entry, argc, argv, "list", &nops)) == NULL)
-		return SK_EXIT_USAGE;
-	if (strcmp(verb, "list") != 0)
-		return sk_usage(ctx, entry, "calls: unknown verb %s", verb);
-	if (nops != 0)
-		return sk_usage(ctx, entry, "calls list: unexpected argument "
-		    "%s", argv[optind + 1]);
+	if ((rc = sk_only_verb(ctx, entry, argc, argv, "list")) != 0)
+		return rc;
 	if (since != NULL) {
 		if ((t = calls_since(since)) == -1)
 			return sk_usage(ctx, entry, "--since takes epoch "

@@ -74,9 +74,9 @@ static int
 cmd_inbound_exec(struct sk_ctx *ctx, const struct cmd_entry *entry, int argc,
     char **argv)
 {
-	const char	*from = NULL, *since = NULL, *limit = NULL, *verb;
+	const char	*from = NULL, *since = NULL, *limit = NULL;
 	char		*path, *enc;
-	int		 ch, nops, rc;
+	int		 ch, rc;
 
 	while ((ch = sk_getopt(ctx, entry, argc, argv, "", cmd_inbound_opts))
 	    != -1) {
@@ -94,13 +94,8 @@ cmd_inbound_exec(struct sk_ctx *ctx, const struct cmd_entry *entry, int argc,
 			return sk_getopt_exit(ch);
 		}
 	}
-	if ((verb = sk_verb(ctx, entry, argc, argv, "list", &nops)) == NULL)
-		return SK_EXIT_USAGE;
-	if (strcmp(verb, "list") != 0)
-		return sk_usage(ctx, entry, "inbound: unknown verb %s", verb);
-	if (nops != 0)
-		return sk_usage(ctx, entry, "inbound list: unexpected argument "
-		    "%s", argv[optind + 1]);
+	if ((rc = sk_only_verb(ctx, entry, argc, argv, "list")) != 0)
+		return rc;
 	if ((since != NULL && strspn(since, "0123456789") != strlen(since)) ||
 	    (limit != NULL && (strspn(limit, "0123456789") != strlen(limit) ||
 	    *limit == '\0')))

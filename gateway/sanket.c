@@ -543,6 +543,24 @@ sk_verb(struct sk_ctx *ctx, const struct cmd_entry *entry, int argc,
 	return argv[optind];
 }
 
+int
+sk_only_verb(struct sk_ctx *ctx, const struct cmd_entry *entry, int argc,
+    char **argv, const char *verb)
+{
+	const char	*v;
+	int		 nops;
+
+	if ((v = sk_verb(ctx, entry, argc, argv, verb, &nops)) == NULL)
+		return SK_EXIT_USAGE;
+	if (strcmp(v, verb) != 0)
+		return sk_usage(ctx, entry, "%s: unknown verb %s", entry->name,
+		    v);
+	if (nops != 0)
+		return sk_usage(ctx, entry, "%s %s: unexpected argument %s",
+		    entry->name, verb, argv[optind + 1]);
+	return 0;
+}
+
 const char *
 sk_str(json_t *o, const char *key, const char *dflt)
 {

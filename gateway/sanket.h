@@ -90,6 +90,12 @@ int		 sk_getopt_exit(int ch);
  */
 const char	*sk_verb(struct sk_ctx *, const struct cmd_entry *, int argc,
 		    char **argv, const char *verbs, int *nops);
+/*
+ * For a command with one verb and no operands ("calls list"): 0 when argv
+ * holds exactly that verb, else the usage message and SK_EXIT_USAGE.
+ */
+int		 sk_only_verb(struct sk_ctx *, const struct cmd_entry *,
+		    int argc, char **argv, const char *verb);
 /* Print usage (and why, if not NULL) to stderr; --json: an E_USAGE object. */
 int		 sk_usage(struct sk_ctx *, const struct cmd_entry *,
 		    const char *fmt, ...)
