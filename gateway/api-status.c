@@ -10,6 +10,10 @@
 
 #include "api.h"
 #include "areas.h"
+#include "campaigns.h"
+#include "conf.h"
+#include "gateway.h"
+#include "log.h"
 #include "metrics.h"
 #include "store.h"
 
@@ -110,4 +114,48 @@ api_audit_list(struct http_req *r)
 	}
 	sqlite3_reset(st);
 	http_reply_json(r, 200, json_pack("{s:o}", "entries", list));
+}
+
+/*
+ * GET/POST /api/v1/clock: the daemon's clock, and with [gateway]
+ * test_clock = yes, a way to move it: {"offset_ms": N} sets the offset
+ * from real time, {"advance_ms": N} adds to it.  Without test_clock the
+ * route does not exist (404), so a production daemon cannot be moved.
+ */
+void
+api_clock(struct http_req *r)
+{
+	json_t		*j;
+	json_int_t	 off = 0, adv = 0;
+	int		 has_off;
+
+	if (!r->gw->conf->test_clock) {
+		http_reply_error(r, 404, "E_NOT_FOUND", "no such route "
+		    "([gateway] test_clock is off)");
+		return;
+	}
+	if (evhttp_request_get_command(r->req) == EVHTTP_REQ_POST) {
+		if ((j = http_body_json(r)) == NULL)
+			return;
+		if (json_unpack(j, "{s?I,s?I!}", "offset_ms", &off,
+		    "advance_ms", &adv) == -1 ||
+		    (json_object_get(j, "offset_ms") != NULL) +
+		    (json_object_get(j, "advance_ms") != NULL) != 1) {
+			json_decref(j);
+			http_reply_error(r, 400, "E_BAD_JSON", "expected "
+			    "{\"offset_ms\": N} or {\"advance_ms\": N}");
+			return;
+		}
+		has_off = json_object_get(j, "offset_ms") != NULL;
+		json_decref(j);
+		store_clock_set(has_off ? off : store_clock_get() + adv);
+		log_warnx("test clock: offset now %lld ms",
+		    (long long)store_clock_get());
+		/* Due work may have moved into the present. */
+		dispatch_kick(r->gw->dispatch);
+		voice_kick(r->gw->voice);
+	}
+	http_reply_json(r, 200, json_pack("{s:I,s:I}", "now_ms",
+	    (json_int_t)store_now_ms(), "offset_ms",
+	    (json_int_t)store_clock_get()));
 }

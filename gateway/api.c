@@ -19,6 +19,8 @@ const struct route api_routes[] = {
 	{ GET, "/healthz", api_healthz, 0, "healthz" },
 	{ GET, "/metrics", api_metrics, 0, "metrics" },
 	{ GET, "/api/v1/status", api_status, R_ANY, "status" },
+	{ GET, "/api/v1/clock", api_clock, R_ANY, "clock" },
+	{ POST, "/api/v1/clock", api_clock, R_ADMIN, "clock_set" },
 	{ GET, "/api/v1/audit", api_audit_list, R_ADMIN | R_AUDITOR,
 	    "audit" },
 	{ POST, "/api/v1/areas", api_areas_import, R_ADMIN, "areas_import" },

@@ -10,6 +10,7 @@
 void	api_healthz(struct http_req *);
 void	api_metrics(struct http_req *);
 void	api_status(struct http_req *);
+void	api_clock(struct http_req *);
 void	api_audit_list(struct http_req *);
 void	api_areas_import(struct http_req *);
 void	api_areas_get(struct http_req *);

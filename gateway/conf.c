@@ -44,6 +44,7 @@ static const struct conf_key conf_keys[] = {
 	K("gateway", "request_timeout", CT_INT, request_timeout, 1, 3600),
 	K("gateway", "commit_interval_ms", CT_INT, commit_interval_ms, 1, 10000),
 	K("gateway", "commit_batch", CT_INT, commit_batch, 1, 1000000),
+	K("gateway", "test_clock", CT_BOOL, test_clock, 0, 0),
 	K("kannel", "sendsms_url", CT_STR, sendsms_url, 0, 0),
 	K("kannel", "username", CT_STR, username, 0, 0),
 	K("kannel", "password", CT_STR, password, 0, 0),

@@ -33,6 +33,7 @@ struct conf {
 	int		 request_timeout;	/* seconds */
 	int		 commit_interval_ms;	/* group commit timer */
 	int		 commit_batch;		/* group commit size */
+	int		 test_clock;		/* POST /api/v1/clock allowed */
 
 	/* [kannel] */
 	char		*sendsms_url;

@@ -356,6 +356,83 @@ const char *const store_migrations[] = {
 	"DROP INDEX messages_due;"
 	"CREATE INDEX messages_due ON messages(channel, priority, next_at)"
 	"  WHERE state = 0;",
+
+	/*
+	 * 7: campaigns (campaigns/campaign.c, sched.c, docs/campaigns.md) and
+	 * the warning's follow-ups (campaigns/escalate.c).
+	 *
+	 * A campaign airs its spots to the recipients of its areas inside
+	 * daily windows (Asia/Dhaka, "10:00-13:00,16:00-20:00") between
+	 * starts_at and ends_at.  campaign_contacts is the plan: one row per
+	 * person, ord its place in the even spread, next_at when its next
+	 * airing is due.  Contact state: 0 waiting, 1 calling (claimed, the
+	 * claim committed before the call is placed), 2 done (every airing
+	 * made or given up), 3 stopped (cancelled, flight over, budget).
+	 * aired counts answered airings; slot the airings used up (answered
+	 * or given up); attempts the calls for the current one.
+	 *
+	 * Escalation: an SMS row of a warning with a confirmation window
+	 * that failed, or was not confirmed in time, gets a voice row of the
+	 * same alert; escalated_at marks the SMS row so it happens once.
+	 * The partial index holds only the rows that may still escalate.
+	 */
+	"CREATE TABLE campaigns ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  channels TEXT NOT NULL,"		/* "call,hotline,sms" */
+	"  starts_at INTEGER NOT NULL,"		/* s: the flight */
+	"  ends_at INTEGER NOT NULL,"
+	"  windows TEXT NOT NULL,"		/* "10:00-13:00,16:00-20:00" */
+	"  per_day INTEGER NOT NULL CHECK (per_day > 0),"
+	"  per_week INTEGER NOT NULL CHECK (per_week > 0),"
+	"  airings INTEGER NOT NULL DEFAULT 1 CHECK (airings > 0),"
+	"  budget INTEGER,"			/* calls; NULL: none */
+	"  placed INTEGER NOT NULL DEFAULT 0,"	/* calls placed so far */
+	"  audience INTEGER NOT NULL DEFAULT 0,"
+	"  alert_id INTEGER REFERENCES alerts(id),"	/* the SMS teaser */
+	"  token_id INTEGER,"
+	"  created_at INTEGER NOT NULL,"
+	"  cancelled_at INTEGER"
+	");"
+	"CREATE TABLE campaign_areas ("
+	"  campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
+	"  code TEXT NOT NULL REFERENCES areas(code),"
+	"  PRIMARY KEY (campaign_id, code)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE campaign_spots ("
+	"  campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
+	"  spot_id INTEGER NOT NULL REFERENCES spots(id),"
+	"  weight INTEGER NOT NULL CHECK (weight > 0),"
+	"  PRIMARY KEY (campaign_id, spot_id)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE campaign_contacts ("
+	"  campaign_id INTEGER NOT NULL,"
+	"  recipient_id INTEGER NOT NULL,"
+	"  ord INTEGER NOT NULL,"
+	"  union_code TEXT NOT NULL,"
+	"  state INTEGER NOT NULL DEFAULT 0,"
+	"  next_at INTEGER NOT NULL,"		/* ms */
+	"  slot INTEGER NOT NULL DEFAULT 0,"
+	"  aired INTEGER NOT NULL DEFAULT 0,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  last_aired_at INTEGER,"		/* ms */
+	"  PRIMARY KEY (campaign_id, recipient_id)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX campaign_due ON campaign_contacts(campaign_id, next_at)"
+	"  WHERE state = 0;"
+	"ALTER TABLE calls ADD COLUMN campaign_id INTEGER;"
+	"ALTER TABLE calls ADD COLUMN spot_id INTEGER;"
+	"CREATE INDEX calls_campaign ON calls(campaign_id, union_code)"
+	"  WHERE campaign_id IS NOT NULL;"
+
+	"ALTER TABLE alerts ADD COLUMN escalate INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE alerts ADD COLUMN supersedes INTEGER;"	/* alert id */
+	"ALTER TABLE alerts ADD COLUMN superseded_by INTEGER;"
+	"ALTER TABLE alerts ADD COLUMN all_clear_id INTEGER;"	/* alert id */
+	"ALTER TABLE messages ADD COLUMN escalated_at INTEGER;"	/* ms */
+	"CREATE INDEX messages_escalate ON messages(alert_id, state,"
+	"  submitted_at) WHERE confirm_ms IS NOT NULL AND channel = 'sms'"
+	"  AND confirmed_at IS NULL AND escalated_at IS NULL;",
 };
 
 const int store_nmigrations =

@@ -62,10 +62,30 @@ struct store {
 
 static void	store_waiters_run(struct store *);
 
+/*
+ * The clock every record and every due time is read from.  The offset is
+ * 0 in production; [gateway] test_clock lets tests move it (POST
+ * /api/v1/clock), so windows, caps and escalation timers are tested in
+ * milliseconds, and so a test can step the clock as NTP would.
+ */
+static _Atomic int64_t	store_clock_offset;
+
+void
+store_clock_set(int64_t offset_ms)
+{
+	store_clock_offset = offset_ms;
+}
+
+int64_t
+store_clock_get(void)
+{
+	return store_clock_offset;
+}
+
 int64_t
 store_now(void)
 {
-	return (int64_t)time(NULL);
+	return store_now_ms() / 1000;
 }
 
 int64_t
@@ -74,7 +94,8 @@ store_now_ms(void)
 	struct timespec	 ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 +
+	    store_clock_offset;
 }
 
 int

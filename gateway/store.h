@@ -82,6 +82,9 @@ int		 store_int64(struct store *, const char *sql, int64_t *out);
 /* Wall clock, seconds and milliseconds since the epoch. */
 int64_t		 store_now(void);
 int64_t		 store_now_ms(void);
+/* The test clock's offset from real time, ms ([gateway] test_clock). */
+void		 store_clock_set(int64_t offset_ms);
+int64_t		 store_clock_get(void);
 
 /* Schema (schema.c): migrations[i] brings version i to i + 1. */
 extern const char *const store_migrations[];
