@@ -89,7 +89,7 @@ camp_time_parse(json_t *v, int64_t *out)
  * Alert text: NFC (one encoding of ড় য় ঢ়), no control characters but
  * newlines, trimmed, non-empty.  NULL with msg filled if refused.
  */
-static char *
+char *
 camp_text(const char *field, const char *in, char *msg, size_t msglen)
 {
 	const unsigned char	*p;
@@ -125,13 +125,47 @@ camp_text(const char *field, const char *in, char *msg, size_t msglen)
 	return out;
 }
 
+/*
+ * escalate and supersedes (docs/escalation.md).  A warning with a
+ * confirmation window on the SMS channel escalates unless told not to;
+ * asking for escalation where nothing could escalate is an error, not a
+ * silent no.
+ */
+static int
+camp_alert_parse_followup(struct alert_req *r, json_t *esc,
+    json_int_t supersedes, char *msg, size_t msglen)
+{
+	if (esc != NULL && !json_is_boolean(esc)) {
+		snprintf(msg, msglen, "escalate must be true or false");
+		return -1;
+	}
+	if (esc != NULL && json_is_true(esc) && (strcmp(r->kind, "warning")
+	    != 0 || r->confirm_within == 0 || !(r->channels & ALERT_SMS))) {
+		snprintf(msg, msglen, "escalate needs a warning with "
+		    "confirm_within on the sms channel");
+		return -1;
+	}
+	if (esc != NULL)
+		r->escalate = json_is_true(esc);
+	else
+		r->escalate = strcmp(r->kind, "warning") == 0 &&
+		    r->confirm_within > 0 && (r->channels & ALERT_SMS);
+	if (supersedes < 0 || supersedes > INT64_MAX / 2) {
+		snprintf(msg, msglen, "supersedes must be an alert id");
+		return -1;
+	}
+	r->supersedes = supersedes;
+	return 0;
+}
+
 int
 camp_alert_parse(json_t *j, int max_parts, int64_t now, struct alert_req *r,
     int *status, const char **code, char *msg, size_t msglen)
 {
 	json_t		*areas = NULL, *channels = NULL, *tbn = NULL, *ten = NULL;
 	json_t		*starts = NULL, *expires = NULL, *prio = NULL, *v;
-	json_int_t	 confirm = 0;
+	json_t		*esc = NULL;
+	json_int_t	 confirm = 0, supersedes = 0;
 	struct sms_len	 l;
 	const char	*kind, *ch;
 	size_t		 i;
@@ -139,15 +173,17 @@ camp_alert_parse(json_t *j, int max_parts, int64_t now, struct alert_req *r,
 	memset(r, 0, sizeof(*r));
 	*status = 400;
 	*code = "E_BAD_REQUEST";
-	if (json_unpack(j, "{s:s,s?o,s:o,s?o,s?o,s?o,s?I,s?o,s?o!}",
+	if (json_unpack(j, "{s:s,s?o,s:o,s?o,s?o,s?o,s?I,s?o,s?o,s?o,s?I!}",
 	    "kind", &kind, "priority", &prio, "areas", &areas,
 	    "text_bn", &tbn, "text_en", &ten, "channels", &channels,
 	    "confirm_within", &confirm, "starts_at", &starts,
-	    "expires_at", &expires) == -1) {
+	    "expires_at", &expires, "escalate", &esc,
+	    "supersedes", &supersedes) == -1) {
 		*code = "E_BAD_JSON";
 		snprintf(msg, msglen, "expected {kind, areas, text_bn and/or "
 		    "text_en, [priority, channels, confirm_within, starts_at,"
-		    " expires_at]} with the right types and nothing else");
+		    " expires_at, escalate, supersedes]} with the right types "
+		    "and nothing else");
 		return -1;
 	}
 	if (strcmp(kind, "warning") != 0 && strcmp(kind, "relief_notice") != 0
@@ -229,6 +265,8 @@ camp_alert_parse(json_t *j, int max_parts, int64_t now, struct alert_req *r,
 		goto fail;
 	}
 	r->confirm_within = confirm;
+	if (camp_alert_parse_followup(r, esc, supersedes, msg, msglen) == -1)
+		goto fail;
 	r->starts_at = now;
 	if (starts != NULL && camp_time_parse(starts, &r->starts_at) == -1) {
 		snprintf(msg, msglen, "starts_at is not epoch seconds or RFC "
@@ -280,15 +318,8 @@ camp_col(sqlite3_stmt *st, int col, char *out, size_t len)
 }
 
 int
-camp_alert_create(struct store *s, const struct alert_req *r,
-    int64_t token_id, struct alert_made *made)
+camp_unions_resolve(struct store *s, const char *const *areas, size_t n)
 {
-	static const char ins[] = "INSERT INTO alerts (kind, priority,"
-	    " text_bn, text_en, confirm_within, starts_at, expires_at,"
-	    " created_at, token_id, channels) VALUES (?1, ?2, ?3, ?4,"
-	    " nullif(?5, 0), ?6, nullif(?7, 0), ?8, nullif(?9, 0), ?10)";
-	static const char area[] = "INSERT OR IGNORE INTO alert_areas"
-	    " (alert_id, code) VALUES (?1, ?2)";
 	static const char tmp[] = "CREATE TEMP TABLE IF NOT EXISTS"
 	    " fanout_unions (code TEXT PRIMARY KEY) WITHOUT ROWID";
 	static const char clear[] = "DELETE FROM temp.fanout_unions";
@@ -296,6 +327,35 @@ camp_alert_create(struct store *s, const struct alert_req *r,
 	    " temp.fanout_unions SELECT u.code FROM areas a, areas u"
 	    " WHERE a.code = ?1 AND u.level = 4 AND u.path >= a.path AND"
 	    " u.path < substr(a.path, 1, length(a.path) - 1) || '0'";
+	sqlite3_stmt	*st;
+	size_t		 i;
+
+	if ((st = store_prepare(s, tmp)) == NULL ||
+	    camp_step(s, st, "fan-out: temp table") == -1 ||
+	    (st = store_prepare(s, clear)) == NULL ||
+	    camp_step(s, st, "fan-out: temp clear") == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if ((st = store_prepare(s, unions)) == NULL)
+			return -1;
+		sqlite3_bind_text(st, 1, areas[i], -1, SQLITE_STATIC);
+		if (camp_step(s, st, "fan-out: unions") == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+camp_alert_create(struct store *s, const struct alert_req *r,
+    int64_t token_id, struct alert_made *made)
+{
+	static const char ins[] = "INSERT INTO alerts (kind, priority,"
+	    " text_bn, text_en, confirm_within, starts_at, expires_at,"
+	    " created_at, token_id, channels, escalate) VALUES (?1, ?2, ?3,"
+	    " ?4, nullif(?5, 0), ?6, nullif(?7, 0), ?8, nullif(?9, 0), ?10,"
+	    " ?11)";
+	static const char area[] = "INSERT OR IGNORE INTO alert_areas"
+	    " (alert_id, code) VALUES (?1, ?2)";
 	/*
 	 * Language: the recipient's if that text exists, else the other.
 	 * Channel (?8): an alert on one channel reaches everyone on it; on
@@ -337,14 +397,12 @@ camp_alert_create(struct store *s, const struct alert_req *r,
 	sqlite3_bind_int64(st, 9, token_id);
 	sqlite3_bind_text(st, 10, chans == ALERT_VOICE ? "voice" :
 	    chans == ALERT_SMS ? "sms" : "sms,voice", -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 11, r->escalate);
 	if (camp_step(s, st, "alert: insert") == -1)
 		return -1;
 	made->id = sqlite3_last_insert_rowid(store_db(s));
 
-	if ((st = store_prepare(s, tmp)) == NULL ||
-	    camp_step(s, st, "alert: temp table") == -1 ||
-	    (st = store_prepare(s, clear)) == NULL ||
-	    camp_step(s, st, "alert: temp clear") == -1)
+	if (camp_unions_resolve(s, r->areas, r->nareas) == -1)
 		return -1;
 	for (i = 0; i < r->nareas; i++) {
 		if ((st = store_prepare(s, area)) == NULL)
@@ -352,11 +410,6 @@ camp_alert_create(struct store *s, const struct alert_req *r,
 		sqlite3_bind_int64(st, 1, made->id);
 		sqlite3_bind_text(st, 2, r->areas[i], -1, SQLITE_STATIC);
 		if (camp_step(s, st, "alert: alert area") == -1)
-			return -1;
-		if ((st = store_prepare(s, unions)) == NULL)
-			return -1;
-		sqlite3_bind_text(st, 1, r->areas[i], -1, SQLITE_STATIC);
-		if (camp_step(s, st, "alert: unions") == -1)
 			return -1;
 	}
 	for (ch = 0; ch < 2; ch++) {
@@ -451,6 +504,10 @@ camp_totals_new(void)
 	json_object_set_new(t, "no_report", json_integer(0));
 	json_object_set_new(t, "confirmed", json_integer(0));
 	json_object_set_new(t, "parts", json_integer(0));
+	json_object_set_new(t, "reached_sms", json_integer(0));
+	json_object_set_new(t, "reached_voice", json_integer(0));
+	json_object_set_new(t, "escalated", json_integer(0));
+	json_object_set_new(t, "unreached", json_integer(0));
 	return t;
 }
 
@@ -461,12 +518,69 @@ camp_totals_add(json_t *t, const char *key, json_int_t n)
 	    json_object_get(t, key)) + n));
 }
 
+/* An alert id column: the id, or null. */
+static json_t *
+camp_col_id(sqlite3_stmt *st, int col)
+{
+	return sqlite3_column_type(st, col) == SQLITE_NULL ? json_null() :
+	    json_integer(sqlite3_column_int64(st, col));
+}
+
+/*
+ * Reach, counted in people, not rows (docs/escalation.md): reached_sms
+ * (an SMS delivered), reached_voice (a call answered), escalated (the SMS
+ * was handed to voice), unreached (nothing delivered, nothing queued or
+ * in flight, and no escalation to come).  An SMS row may still escalate
+ * while the alert escalates (live) and the row is not confirmed or
+ * escalated yet.
+ */
+static void
+camp_alert_reach(struct store *s, int64_t id, int live, json_t *totals,
+    json_t *unions)
+{
+	static const char reach[] = "SELECT union_code, sum(sms), sum(voice),"
+	    " sum(esc), sum(gone) FROM (SELECT min(union_code) AS union_code,"
+	    " max(channel = 'sms' AND state = 3) AS sms,"
+	    " max(channel = 'voice' AND state = 3) AS voice,"
+	    " max(escalated_at IS NOT NULL) AS esc,"
+	    " max(state = 3) = 0 AND max(state IN (0, 1)) = 0 AND"
+	    " max(?2 AND channel = 'sms' AND state IN (2, 3, 4) AND"
+	    " confirm_ms IS NOT NULL AND confirmed_at IS NULL AND"
+	    " escalated_at IS NULL) = 0 AS gone"
+	    " FROM messages WHERE alert_id = ?1 AND recipient_id IS NOT NULL"
+	    " GROUP BY recipient_id) GROUP BY union_code";
+	static const char *const keys[] = {
+		"reached_sms", "reached_voice", "escalated", "unreached"
+	};
+	sqlite3_stmt	*st;
+	json_t		*u;
+	json_int_t	 n;
+	int		 i;
+
+	if ((st = store_prepare(s, reach)) == NULL)
+		return;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, live);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		u = json_object_get(unions, (const char *)
+		    sqlite3_column_text(st, 0));
+		for (i = 0; i < 4; i++) {
+			n = sqlite3_column_int64(st, 1 + i);
+			if (u != NULL)
+				camp_totals_add(u, keys[i], n);
+			camp_totals_add(totals, keys[i], n);
+		}
+	}
+	sqlite3_reset(st);
+}
+
 json_t *
 camp_alert_status(struct store *s, int64_t id, int dlr_timeout,
     int with_unions)
 {
 	static const char head[] = "SELECT kind, priority, starts_at,"
-	    " expires_at, cancelled_at, created_at, messages, confirm_within"
+	    " expires_at, cancelled_at, created_at, messages, confirm_within,"
+	    " escalate, supersedes, superseded_by, all_clear_id"
 	    " FROM alerts WHERE id = ?1";
 	static const char areas[] = "SELECT code FROM alert_areas"
 	    " WHERE alert_id = ?1 ORDER BY code";
@@ -485,6 +599,8 @@ camp_alert_status(struct store *s, int64_t id, int dlr_timeout,
 	json_t		*o, *totals, *unions, *u, *alist;
 	const char	*uc, *status;
 	int64_t		 now = store_now(), starts, expires, cancelled;
+	int64_t		 superseded;
+	int		 escalate;
 	int		 state, settled;
 	json_int_t	 n, parts;
 	const char	*k;
@@ -510,6 +626,12 @@ camp_alert_status(struct store *s, int64_t id, int dlr_timeout,
 	    (json_int_t)sqlite3_column_int64(st, 5), "confirm_within",
 	    sqlite3_column_type(st, 7) == SQLITE_NULL ? json_null() :
 	    json_integer(sqlite3_column_int64(st, 7)));
+	escalate = sqlite3_column_int(st, 8);
+	superseded = sqlite3_column_int64(st, 10);
+	json_object_set_new(o, "escalate", json_boolean(escalate));
+	json_object_set_new(o, "supersedes", camp_col_id(st, 9));
+	json_object_set_new(o, "superseded_by", camp_col_id(st, 10));
+	json_object_set_new(o, "all_clear_id", camp_col_id(st, 11));
 	sqlite3_reset(st);
 
 	alist = json_array();
@@ -577,10 +699,15 @@ camp_alert_status(struct store *s, int64_t id, int dlr_timeout,
 		sqlite3_reset(st);
 	}
 
+	camp_alert_reach(s, id, escalate && !cancelled && !superseded &&
+	    (expires == 0 || expires > now), totals, unions);
+
 	settled = json_integer_value(json_object_get(totals, "queued")) == 0 &&
 	    json_integer_value(json_object_get(totals, "submitting")) == 0;
 	if (cancelled)
 		status = "cancelled";
+	else if (superseded)
+		status = "superseded";
 	else if (expires && expires <= now)
 		status = "expired";
 	else if (starts > now)

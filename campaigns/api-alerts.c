@@ -46,6 +46,42 @@ api_sms_len(const struct sms_len *l)
 	    l->coding), "chars", (json_int_t)l->chars, "parts", l->parts);
 }
 
+/*
+ * supersedes: the old alert must be one this token may see and still in
+ * force.  0, or -1 after a reply (the transaction is the caller's).
+ */
+static int
+api_alert_supersedable(struct http_req *r, int64_t old)
+{
+	switch (camp_alert_supersede_check(r->gw->store, old)) {
+	case SUPERSEDE_OK:
+		break;
+	case SUPERSEDE_UNKNOWN:
+		http_reply_error(r, 404, "E_NOT_FOUND", "supersedes: no alert "
+		    "%lld", (long long)old);
+		return -1;
+	case SUPERSEDE_CANCELLED:
+		http_reply_error(r, 409, "E_CONFLICT", "supersedes: alert %lld "
+		    "is cancelled; send a new alert instead", (long long)old);
+		return -1;
+	case SUPERSEDE_TWICE:
+		http_reply_error(r, 409, "E_CONFLICT", "supersedes: alert %lld "
+		    "is already superseded; update the newer one",
+		    (long long)old);
+		return -1;
+	default:
+		http_reply_error(r, 500, "E_INTERNAL", "store error");
+		return -1;
+	}
+	if (camp_alert_visible(r->gw->store, old, &r->tok) != 1) {
+		http_reply_error(r, 403, "E_SCOPE", "supersedes: alert %lld "
+		    "reaches areas outside the scope of this token",
+		    (long long)old);
+		return -1;
+	}
+	return 0;
+}
+
 void
 api_alerts_create(struct http_req *r)
 {
@@ -55,6 +91,7 @@ api_alerts_create(struct http_req *r)
 	char			 msg[256], *areas = NULL;
 	json_t			*j, *sms;
 	size_t			 i, len = 0, off = 0;
+	int64_t			 stopped = 0, first = 0;
 	int			 status;
 
 	if ((j = http_body_json(r)) == NULL)
@@ -78,16 +115,24 @@ api_alerts_create(struct http_req *r)
 		http_reply_error(r, 503, "E_UNAVAILABLE", "store busy");
 		goto done;
 	}
-	if (camp_alert_create(r->gw->store, &req, r->tok.id, &made) == -1) {
+	if (req.supersedes != 0 && api_alert_supersedable(r,
+	    req.supersedes) == -1) {
+		store_tx_rollback(r->gw->store);
+		goto done;
+	}
+	if (camp_alert_create(r->gw->store, &req, r->tok.id, &made) == -1 ||
+	    (req.supersedes != 0 && camp_alert_supersede(r->gw->store,
+	    req.supersedes, made.id, &stopped, &first) == -1)) {
 		store_tx_rollback(r->gw->store);
 		http_reply_error(r, 500, "E_INTERNAL", "the store failed; "
 		    "nothing was queued");
 		goto done;
 	}
 	if (api_commit_audited(r, "alert.create", areas, json_pack(
-	    "{s:I,s:s,s:i,s:I}", "id", (json_int_t)made.id, "kind", req.kind,
-	    "priority", req.priority, "messages",
-	    (json_int_t)made.messages)) == -1)
+	    "{s:I,s:s,s:i,s:I,s:I,s:I}", "id", (json_int_t)made.id, "kind",
+	    req.kind, "priority", req.priority, "messages",
+	    (json_int_t)made.messages, "supersedes",
+	    (json_int_t)req.supersedes, "stopped", (json_int_t)stopped)) == -1)
 		goto done;
 	dispatch_kick(r->gw->dispatch);
 	voice_alert_created(r->gw->voice, made.id, made.voice > 0 ||
@@ -99,10 +144,13 @@ api_alerts_create(struct http_req *r)
 		json_object_set_new(sms, "bn", api_sms_len(&made.bn));
 	if (req.text_en)
 		json_object_set_new(sms, "en", api_sms_len(&made.en));
-	http_reply_json(r, 201, json_pack("{s:I,s:s,s:I,s:I,s:o}", "id",
-	    (json_int_t)made.id, "status", req.starts_at > store_now() ?
+	http_reply_json(r, 201, json_pack("{s:I,s:s,s:I,s:I,s:o,s:b,s:o}",
+	    "id", (json_int_t)made.id, "status", req.starts_at > store_now() ?
 	    "scheduled" : "queued", "messages", (json_int_t)made.messages,
-	    "calls", (json_int_t)made.voice, "sms", sms));
+	    "calls", (json_int_t)made.voice, "sms", sms, "escalate",
+	    req.escalate, "superseded", req.supersedes == 0 ? json_null() :
+	    json_pack("{s:I,s:I,s:I}", "id", (json_int_t)req.supersedes,
+	    "stopped", (json_int_t)stopped, "first", (json_int_t)first)));
 done:
 	free(areas);
 	camp_alert_req_clear(&req);
@@ -138,20 +186,57 @@ api_alerts_list(struct http_req *r)
 	    r->gw->conf->dlr_timeout)));
 }
 
+/*
+ * The cancel body: none or {} is a plain cancel; {"all_clear": ...} asks
+ * for the all-clear (camp_all_clear_parse).  0, or -1 after a reply.
+ */
+static int
+api_cancel_body(struct http_req *r, int *want, char **bn, char **en)
+{
+	const char	*code;
+	char		 msg[256];
+	size_t		 len;
+	json_t		*j;
+	int		 status;
+
+	*want = 0;
+	*bn = *en = NULL;
+	http_body(r, &len);
+	if (len == 0)
+		return 0;
+	if ((j = http_body_json(r)) == NULL)
+		return -1;
+	if (camp_all_clear_parse(j, r->gw->conf->max_parts, want, bn, en,
+	    &status, &code, msg, sizeof(msg)) == -1) {
+		json_decref(j);
+		http_reply_error(r, status, code, "%s", msg);
+		return -1;
+	}
+	json_decref(j);
+	return 0;
+}
+
 void
 api_alerts_cancel(struct http_req *r)
 {
-	int64_t	 id, stopped;
-	int	 rc;
+	struct alert_made	 ac;
+	int64_t			 id, stopped;
+	char			*bn = NULL, *en = NULL;
+	int			 rc, want;
 
+	memset(&ac, 0, sizeof(ac));
 	if ((id = http_param_id(r, 0, "alert")) == -1 ||
-	    api_alert_check(r, id) == -1)
+	    api_alert_check(r, id) == -1 ||
+	    api_cancel_body(r, &want, &bn, &en) == -1)
 		return;
 	if (store_tx_begin(r->gw->store) == -1) {
 		http_reply_error(r, 503, "E_UNAVAILABLE", "store busy");
-		return;
+		goto done;
 	}
 	rc = camp_alert_cancel(r->gw->store, id, &stopped);
+	if (rc == 0 && want && camp_alert_all_clear(r->gw->store, id, bn, en,
+	    r->tok.id, &ac) == -1)
+		rc = -1;
 	if (rc != 0) {
 		store_tx_rollback(r->gw->store);
 		if (rc == 2)
@@ -161,14 +246,29 @@ api_alerts_cancel(struct http_req *r)
 			http_reply_error(r, rc == 1 ? 404 : 500, rc == 1 ?
 			    "E_NOT_FOUND" : "E_INTERNAL", "alert %lld",
 			    (long long)id);
-		return;
+		goto done;
 	}
-	if (api_commit_audited(r, "alert.cancel", "", json_pack("{s:I,s:I}",
-	    "id", (json_int_t)id, "stopped", (json_int_t)stopped)) == -1)
-		return;
-	http_reply_json(r, 200, json_pack("{s:I,s:s,s:I}", "id",
+	if (api_commit_audited(r, "alert.cancel", "", json_pack(
+	    "{s:I,s:I,s:I}", "id", (json_int_t)id, "stopped",
+	    (json_int_t)stopped, "all_clear", (json_int_t)ac.id)) == -1)
+		goto done;
+	/* Calls ringing or up end now; their records are still written. */
+	voice_alert_cancelled(r->gw->voice, id);
+	if (ac.id != 0) {
+		dispatch_kick(r->gw->dispatch);
+		voice_alert_created(r->gw->voice, ac.id, 1);
+		if (ac.voice > 0)
+			voice_kick(r->gw->voice);
+	}
+	http_reply_json(r, 200, json_pack("{s:I,s:s,s:I,s:o}", "id",
 	    (json_int_t)id, "status", "cancelled", "stopped",
-	    (json_int_t)stopped));
+	    (json_int_t)stopped, "all_clear", !want ? json_null() :
+	    json_pack("{s:o,s:I,s:I}", "id", ac.id ? json_integer(ac.id) :
+	    json_null(), "messages", (json_int_t)ac.messages, "calls",
+	    (json_int_t)ac.voice)));
+done:
+	free(bn);
+	free(en);
 }
 
 /* --- Kannel delivery reports ------------------------------------------- */

@@ -78,10 +78,11 @@ calls_record(struct store *s, const struct call_rec *c)
 	    " msisdn, peer, recipient_id, union_code, alert_id, message_id,"
 	    " script, started_at, answered_at, ended_at, outcome, end_reason,"
 	    " sip_code, digits, result, played_ms, played_full, clip,"
-	    " recording, grievance_id) VALUES (?1, ?2, ?3, ?4, nullif(?5, 0),"
-	    " ?6, nullif(?7, 0), nullif(?8, 0), ?9, ?10, nullif(?11, 0), ?12,"
-	    " ?13, ?14, nullif(?15, 0), ?16, ?17, ?18, ?19, ?20, ?21,"
-	    " nullif(?22, 0))";
+	    " recording, grievance_id, campaign_id, spot_id) VALUES (?1, ?2,"
+	    " ?3, ?4, nullif(?5, 0), ?6, nullif(?7, 0), nullif(?8, 0), ?9,"
+	    " ?10, nullif(?11, 0), ?12, ?13, ?14, nullif(?15, 0), ?16, ?17,"
+	    " ?18, ?19, ?20, ?21, nullif(?22, 0), nullif(?23, 0),"
+	    " nullif(?24, 0))";
 	sqlite3_stmt	*st;
 	const char	*why, *msisdn = c->msisdn;
 	char		 num[MSISDN_MAX];
@@ -125,6 +126,8 @@ calls_record(struct store *s, const struct call_rec *c)
 	if (c->recording != NULL)
 		sqlite3_bind_text(st, 21, c->recording, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 22, c->grievance_id);
+	sqlite3_bind_int64(st, 23, c->campaign_id);
+	sqlite3_bind_int64(st, 24, c->spot_id);
 	if (camp_step(s, st, "calls: insert") == -1)
 		return -1;
 	id = sqlite3_last_insert_rowid(store_db(s));

@@ -43,6 +43,20 @@ void		 camp_col(sqlite3_stmt *, int col, char *out, size_t len);
  * second ignored).  0, or -1 if v is neither.
  */
 int		 camp_time_parse(json_t *v, int64_t *out);
+/*
+ * Alert text field (for messages): NFC, no control characters but
+ * newlines and tabs, trimmed, not empty.  Caller frees; NULL with msg
+ * filled when refused.
+ */
+char		*camp_text(const char *field, const char *in, char *msg,
+		    size_t msglen);
+/*
+ * The unions inside areas (any level), duplicates dropped, into the
+ * temporary table temp.fanout_unions(code) that a fan-out then joins:
+ * one indexed range query per area.  0 or -1.
+ */
+int		 camp_unions_resolve(struct store *, const char *const *areas,
+		    size_t n);
 
 #define ALERT_MAX_AREAS	1000
 
@@ -57,6 +71,8 @@ struct alert_req {
 	int64_t		 starts_at;		/* seconds */
 	int64_t		 expires_at;		/* seconds, 0 = none */
 	int		 channels;		/* ALERT_SMS | ALERT_VOICE; 0 = sms */
+	int		 escalate;		/* 1: unconfirmed SMS -> a call */
+	int64_t		 supersedes;		/* alert id; 0 = none */
 };
 
 #define ALERT_SMS	0x1
@@ -449,6 +465,8 @@ struct call_rec {
 	const char	*clip;		/* main clip: path or "alert:N"; NULL */
 	const char	*recording;	/* WAV path; NULL = none */
 	int64_t		 grievance_id;	/* 0 = none */
+	int64_t		 campaign_id;	/* the spot aired for; 0 = none */
+	int64_t		 spot_id;	/* 0 = none */
 };
 
 #define CALLS_LIMIT_DEF	100
@@ -480,6 +498,197 @@ int64_t	calls_record(struct store *, const struct call_rec *);
 json_t	*calls_list(struct store *, const struct token *,
 	    const struct calls_filter *);
 
+/* --- campaign.c, campaign-run.c: awareness campaigns -------------------- */
+
+#include "schedule.h"
+
+#define CAMP_MAX_SPOTS		10
+#define CAMP_NAME_MAX		100	/* code points */
+#define CAMP_MAX_DAYS		366	/* a flight */
+#define CAMP_MAX_AIRINGS	100
+
+#define CAMP_CALL	0x1		/* channels: outbound calls */
+#define CAMP_HOTLINE	0x2		/* the hotline's spot key */
+#define CAMP_SMS	0x4		/* an SMS teaser */
+
+/* Contact states (campaign_contacts.state; schema.c, migration 7). */
+enum camp_contact_state {
+	CONTACT_WAITING = 0,
+	CONTACT_CALLING,
+	CONTACT_DONE,
+	CONTACT_STOPPED
+};
+
+/* A POST /api/v1/campaigns body, checked (camp_campaign_parse). */
+struct camp_req {
+	char		*name;		/* cleaned, owned */
+	const char	**areas;	/* into the parsed JSON */
+	size_t		 nareas;
+	int64_t		 spot[CAMP_MAX_SPOTS];
+	int		 weight[CAMP_MAX_SPOTS];
+	int		 nspots;
+	struct sched	 sc;		/* flight (ms) and windows */
+	int		 channels;	/* CAMP_* */
+	int		 per_day, per_week, airings;
+	int64_t		 budget;	/* calls; 0 = none */
+	char		*teaser_bn, *teaser_en;	/* owned; sms */
+};
+
+struct camp_made {
+	int64_t		 id, audience, planned;
+	int64_t		 first_airing;	/* ms; -1 = none */
+	struct alert_made teaser;	/* id 0: no teaser */
+};
+
+/*
+ * Parse and validate a campaign body at now (s).  day_from, day_to: the
+ * decent calling hours in minutes ([campaigns] day).  0, or -1 with an
+ * HTTP status, an error code and a message; clear with
+ * camp_campaign_req_clear (also after -1).  Scope is the caller's.
+ */
+int	camp_campaign_parse(json_t *, int64_t now, int day_from, int day_to,
+	    int max_parts, struct camp_req *, int *status, const char **code,
+	    char *msg, size_t msglen);
+void	camp_campaign_req_clear(struct camp_req *);
+/*
+ * Create the campaign in the caller's open transaction and plan it: one
+ * contact per person of its areas (not opted out), spread evenly over
+ * the flight's windows (sched_due), and the SMS teaser as an awareness
+ * alert at the first window.  0 done; 1 refused (a spot unknown or
+ * outside the token's scope: status, code, msg); -1 store error.
+ */
+int	camp_campaign_create(struct store *, const struct camp_req *,
+	    const struct token *, struct camp_made *, int *status,
+	    const char **code, char *msg, size_t msglen);
+/* GET /api/v1/campaigns/{id} at now_ms; with_detail adds unions and
+ * spots.  NULL if unknown or on error. */
+json_t	*camp_campaign_status(struct store *, int64_t id, int64_t now_ms,
+	    int with_detail);
+/* 1 if every area of the campaign lies in the token's scope, 0 if not,
+ * -1 unknown or error. */
+int	camp_campaign_visible(struct store *, int64_t id, const struct token *);
+json_t	*camp_campaign_list(struct store *, const struct token *, int limit,
+	    int64_t now_ms);
+/* Stop it: the waiting contacts and the teaser.  0 done, 1 unknown,
+ * 2 already cancelled or over, -1 store error. */
+int	camp_campaign_cancel(struct store *, int64_t id, int64_t *stopped);
+
+/* A campaign's plan parameters (campaign-run.c): 0, 1 unknown, -1. */
+int	camp_campaign_get_sched(struct store *, int64_t id, struct sched *,
+	    int *per_day, int *per_week, int *airings, int64_t *audience);
+
+/* campaign-run.c: the scheduler's side, inside the group-commit batch. */
+struct camp_run;
+struct camp_run	*camp_run_new(void);
+void		 camp_run_free(struct camp_run *);
+
+/* One claimed airing, to be dialled once the claim is committed. */
+struct camp_dial {
+	int64_t		 campaign_id, recipient_id, spot_id;
+	char		 msisdn[16];	/* MSISDN_MAX */
+	char		 lang[3];
+	char		 union_code[33];
+	char		 clip[1024];	/* the spot's cache, as stored */
+};
+
+/*
+ * Claim up to want due airings of the campaigns on air at now_ms (wall
+ * clock, the test clock included), paced on mono_ms (a monotonic clock)
+ * so that no step of the wall clock fires a burst, within each budget:
+ * state CALLING, attempts and the campaign's placed counted.  Returns
+ * how many were written to out (at most want).
+ */
+int	camp_claim(struct camp_run *, struct store *, int64_t now_ms,
+	    int64_t mono_ms, int want, struct camp_dial *out);
+/*
+ * An airing's call ended: answered (the spot was heard, played_ms > 0)
+ * counts against the caps and moves the person to the next airing; not
+ * answered retries after interval_s up to attempts calls, then gives the
+ * airing up.  placed = 0: the call was never placed (back, no attempt).
+ */
+void	camp_call_done(struct store *, int64_t campaign_id,
+	    int64_t recipient_id, int placed, int answered, int64_t now_ms,
+	    int attempts, int interval_s);
+/* After a restart: calls that were under way count as aired (the safe
+ * side of the caps).  Returns how many. */
+int	camp_recover(struct store *, int64_t now_ms);
+/*
+ * The hotline's spot for a caller of union_code at now_ms: from the
+ * campaigns on air with the hotline channel whose areas hold the union,
+ * one spot drawn by weight.  Returns the spot id (path and campaign set)
+ * or 0 when none.
+ */
+int64_t	camp_hotline_spot(struct store *, const char *union_code,
+	    int64_t now_ms, int64_t *campaign_id, char *path, size_t len);
+
+/* --- escalate.c: a warning's follow-ups --------------------------------- */
+/*
+ * Escalation SMS -> voice, supersede (an update replaces a warning), and
+ * the all-clear that may follow a cancel (docs/escalation.md).
+ */
+
+#define ESCALATE_BATCH	500	/* SMS rows one sweep escalates at most */
+
+/*
+ * One sweep, in the current group-commit batch (store_batch_op): for
+ * every live alert with escalate = 1 (not cancelled, superseded or
+ * expired), each SMS row that failed, or was submitted or delivered more
+ * than its confirmation window before now_ms and is not confirmed, gets
+ * a voice row of the same alert (unless the person has one) and
+ * escalated_at.  Reads only the partial index messages_escalate.  Returns
+ * the SMS rows escalated (up to limit), or -1 on a store error.  The
+ * caller makes sure voice can call (a trunk), and kicks it after commit.
+ */
+int	camp_escalate(struct store *, int64_t now_ms, int limit);
+/*
+ * The sweep every second (sanketd; the kstatus pattern, one per process):
+ * only while gw->voice runs with a [sip] trunk, else it logs once and
+ * waits.  kick(gw) runs once a sweep's rows are committed.
+ */
+void	camp_escalate_start(struct gw *, void (*kick)(struct gw *));
+void	camp_escalate_stop(void);
+/* sanket_escalations_total (Prometheus text). */
+void	camp_escalate_metrics(struct evbuffer *);
+
+enum supersede_rc {
+	SUPERSEDE_OK = 0,
+	SUPERSEDE_UNKNOWN,		/* no such alert */
+	SUPERSEDE_CANCELLED,		/* cancelled: nothing to replace */
+	SUPERSEDE_TWICE,		/* already superseded */
+	SUPERSEDE_ERROR = -1
+};
+
+/* May alert old be superseded?  enum supersede_rc (scope: the caller). */
+int	camp_alert_supersede_check(struct store *, int64_t old);
+/*
+ * Inside the transaction that created new_id: old's queued rows (every
+ * channel) cancelled with reason "superseded" (*stopped), the two linked,
+ * and the new rows of those old reached (an SMS submitted or delivered,
+ * a call answered) made due 1 ms before the others so both dispatchers
+ * take them first (*first).  0, or -1 on a store error.
+ */
+int	camp_alert_supersede(struct store *, int64_t old, int64_t new_id,
+	    int64_t *stopped, int64_t *first);
+
+/*
+ * A cancel body ({} or empty: no all-clear; {"all_clear": true};
+ * {"all_clear": {"text_bn": ..., "text_en": ...}}) into *want and the
+ * texts (owned, NULL = the stock text; the caller frees).  0, or -1 with
+ * a status, a code and a message.
+ */
+int	camp_all_clear_parse(json_t *, int max_parts, int *want, char **bn,
+	    char **en, int *status, const char **code, char *msg,
+	    size_t msglen);
+/*
+ * After camp_alert_cancel in the same transaction: a priority 3 warning
+ * (no window, no escalation) to those old reached, on the channel that
+ * reached them (SMS if an SMS was submitted or delivered, else a call if
+ * one was answered); bn/en NULL = stock texts naming old.  made->id 0
+ * when nobody was reached (no alert made).  0, or -1 on a store error.
+ */
+int	camp_alert_all_clear(struct store *, int64_t old, const char *bn,
+	    const char *en, int64_t token_id, struct alert_made *made);
+
 /* Route handlers (campaigns/api-alerts.c). */
 struct http_req;
 void	api_alerts_create(struct http_req *);
@@ -501,6 +710,11 @@ void	api_grievances_list(struct http_req *);
 void	api_grievances_resolve(struct http_req *);
 /* campaigns/api-calls.c */
 void	api_calls_list(struct http_req *);
+/* campaigns/api-campaigns.c */
+void	api_campaigns_create(struct http_req *);
+void	api_campaigns_get(struct http_req *);
+void	api_campaigns_list(struct http_req *);
+void	api_campaigns_cancel(struct http_req *);
 /* 1 if the peer's address is in [kannel] callback_allow (api-alerts.c). */
 int	api_source_allowed(struct http_req *);
 /* {encoding, chars, parts} of one SMS text, as the API shows it

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "conf.h"
+#include "schedule.h"
 #include "xmalloc.h"
 
 enum conf_type {
@@ -82,6 +83,8 @@ static const struct conf_key conf_keys[] = {
 	K("ivr", "recordings", CT_STR, ivr_recordings, 0, 0),
 	K("ivr", "callout_attempts", CT_INT, callout_attempts, 1, 20),
 	K("ivr", "callout_interval", CT_INT, callout_interval, 1, 86400),
+	K("campaigns", "day", CT_STR, camp_day, 0, 0),
+	K("campaigns", "channels", CT_INT, camp_channels, 0, 10000),
 	K("replies", "dedupe_window", CT_INT, dedupe_window, 0, 86400),
 	K("relief", "wrong_codes", CT_INT, wrong_codes, 1, 1000),
 	K("relief", "wrong_code_window", CT_INT, wrong_code_window, 60,
@@ -153,6 +156,9 @@ conf_defaults(struct conf *c)
 	c->rtp_timeout = 30;
 	c->callout_attempts = 3;
 	c->callout_interval = 300;
+	c->camp_day = xstrdup("08:00-21:00");
+	c->camp_day_from = 8 * 60;
+	c->camp_day_to = 21 * 60;
 	c->dedupe_window = 600;
 	c->wrong_codes = 5;
 	c->wrong_code_window = 3600;
@@ -182,6 +188,7 @@ conf_free(struct conf *c)
 	free(c->ivr_prompts);
 	free(c->ivr_menu);
 	free(c->ivr_recordings);
+	free(c->camp_day);
 	free(c->sip_media_ip);
 	memset(c, 0, sizeof(*c));
 }
@@ -386,6 +393,7 @@ int
 conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 {
 	struct conf_ctx	 ctx = { c, err, errlen };
+	struct sched	 day;
 	char		 msg[512] = "";
 	int		 line;
 
@@ -413,6 +421,14 @@ conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: [gateway] database is empty", path);
 		return -1;
 	}
+	if (sched_windows_parse(&day, c->camp_day, 0, 1440, msg,
+	    sizeof(msg)) == -1 || day.nwin != 1) {
+		snprintf(err, errlen, "%s: [campaigns] day: \"%s\" is not "
+		    "one span of hours like 08:00-21:00", path, c->camp_day);
+		return -1;
+	}
+	c->camp_day_from = day.win[0].start;
+	c->camp_day_to = day.win[0].end;
 	conf_resolve(c, c->path);
 	return 0;
 }

@@ -78,6 +78,11 @@ struct conf {
 	int		 callout_attempts;	/* calls per warning message */
 	int		 callout_interval;	/* s between them */
 
+	/* [campaigns] */
+	char		*camp_day;		/* "08:00-21:00": may call */
+	int		 camp_day_from, camp_day_to;	/* minutes, parsed */
+	int		 camp_channels;		/* campaign calls at once */
+
 	/* [replies] */
 	int		 dedupe_window;		/* s: same sender+text = repeat */
 	/* [relief] */

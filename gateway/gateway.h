@@ -31,6 +31,9 @@ void		 voice_kick(struct voice *);
 /* A new alert: when spoken (a warning, or voice messages), its speech is
  * rendered now by a thread so that no call waits for espeak-ng. */
 void		 voice_alert_created(struct voice *, int64_t id, int spoken);
+/* Alert id was cancelled: hang up its call-outs that ring or are up
+ * (each keeps its call record; a ringing one's message is cancelled). */
+void		 voice_alert_cancelled(struct voice *, int64_t alert_id);
 uint16_t	 voice_sip_port(const struct voice *);
 void		 voice_metrics(struct voice *, struct evbuffer *);
 

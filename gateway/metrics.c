@@ -96,6 +96,7 @@ metrics_write(struct metrics *m, struct gw *gw, struct evbuffer *b)
 	    "# TYPE sanket_kannel_up gauge\nsanket_kannel_up %d\n",
 	    gw->kannel_up);
 	dispatch_metrics(gw->dispatch, b);
+	camp_escalate_metrics(b);
 	inbound_metrics(b);
 	voice_metrics(gw->voice, b);
 }

@@ -60,6 +60,7 @@ static const struct cmd_entry *sk_commands[] = {
 	&cmd_grievance_entry,
 	&cmd_inbound_entry,
 	&cmd_calls_entry,
+	&cmd_campaign_entry,
 	NULL
 };
 

@@ -65,6 +65,7 @@ extern const struct cmd_entry cmd_relief_entry;
 extern const struct cmd_entry cmd_grievance_entry;
 extern const struct cmd_entry cmd_inbound_entry;
 extern const struct cmd_entry cmd_calls_entry;
+extern const struct cmd_entry cmd_campaign_entry;
 
 /*
  * sanket.c: shared by the commands.

@@ -100,6 +100,13 @@ sanketd_signal_cb(evutil_socket_t sig, short ev, void *arg)
 	}
 }
 
+/* Escalated warnings have new calls due: look now, not at the tick. */
+static void
+sanketd_escalated(struct gw *gw)
+{
+	voice_kick(gw->voice);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -183,11 +190,13 @@ main(int argc, char *argv[])
 	kstatus_start(&gw);
 	gw.dispatch = dispatch_new(&gw);
 	gw.voice = voice_start(&gw);
+	camp_escalate_start(&gw, sanketd_escalated);
 	log_info("sanketd %s started: database %s (schema %d)",
 	    PACKAGE_VERSION, conf.database, store_version(gw.store));
 
 	event_base_dispatch(gw.base);
 
+	camp_escalate_stop();
 	voice_stop(gw.voice);
 	dispatch_free(gw.dispatch);
 	if (drain_ev != NULL)

@@ -358,7 +358,7 @@ const char *const store_migrations[] = {
 	"  WHERE state = 0;",
 
 	/*
-	 * 7: campaigns (campaigns/campaign.c, sched.c, docs/campaigns.md) and
+	 * 7: campaigns (campaigns/campaign.c, schedule.c, docs/campaigns.md) and
 	 * the warning's follow-ups (campaigns/escalate.c).
 	 *
 	 * A campaign airs its spots to the recipients of its areas inside

@@ -734,12 +734,13 @@ struct ivr_script_ops {
 
 enum ivr_script_kind {
 	IVR_SCRIPT_HOTLINE = 0,		/* inbound, the menu */
-	IVR_SCRIPT_CALLOUT		/* outbound warning, press 1 */
+	IVR_SCRIPT_CALLOUT,		/* outbound warning, press 1 */
+	IVR_SCRIPT_SPOT			/* outbound campaign spot */
 };
 
 struct ivr_script;
 
-/* menu may be NULL for IVR_SCRIPT_CALLOUT. */
+/* menu may be NULL for IVR_SCRIPT_CALLOUT and IVR_SCRIPT_SPOT. */
 struct ivr_script *ivr_script_new(enum ivr_script_kind,
 		    const struct ivr_menu *, const struct ivr_script_ops *,
 		    void *arg);

@@ -43,6 +43,9 @@
  *	CONFIRM --other key, timer--> callout_again: first time warning and
  *	    confirm again --> CONFIRM; second time goodbye --> BYE
  *
+ * SPOT (outbound campaign airing, no menu): start --airing_play--> the
+ *	spot, goodbye: BYE (keys change nothing); no spot: error, BYE
+ *
  * Waiting states (MENU, UNION, CODE, OUTCOME, QTY) take barge-in: a key
  * while prompts play flushes them (ops->flush) and is then handled as if
  * they had finished.  In the digit-collecting states (UNION, CODE, QTY)
@@ -775,6 +778,20 @@ confirm_timeout(struct ivr_script *s)
 	callout_again(s);
 }
 
+/* --- the campaign airing ----------------------------------------------- */
+
+static void
+airing_play(struct ivr_script *s)
+{
+	if (script_play_op(s, s->ops->play_spot) != 0) {
+		script_error_bye(s);
+		return;
+	}
+	script_result(s, RES_SPOT);
+	script_stock(s, IVR_STOCK_GOODBYE);
+	script_state(s, ST_BYE);
+}
+
 /* --- events ------------------------------------------------------------- */
 
 static void
@@ -809,7 +826,7 @@ ivr_script_new(enum ivr_script_kind kind, const struct ivr_menu *menu,
 	struct ivr_script	*s;
 
 	if (ops == NULL || (kind != IVR_SCRIPT_HOTLINE &&
-	    kind != IVR_SCRIPT_CALLOUT))
+	    kind != IVR_SCRIPT_CALLOUT && kind != IVR_SCRIPT_SPOT))
 		return NULL;
 	if (kind == IVR_SCRIPT_HOTLINE && (menu == NULL || menu->nmenus < 1))
 		return NULL;
@@ -836,6 +853,8 @@ ivr_script_start(struct ivr_script *s)
 	script_enter(s);
 	if (s->kind == IVR_SCRIPT_CALLOUT)
 		callout_ask(s);
+	else if (s->kind == IVR_SCRIPT_SPOT)
+		airing_play(s);
 	else
 		menu_greet(s);
 	script_leave(s);

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "campaigns.h"
 #include "conf.h"
@@ -83,6 +84,15 @@ voice_message_done(struct voice *v, struct vcall *vc, enum ivr_call_end how,
 
 
 /* --- call-outs ------------------------------------------------------------ */
+
+int64_t
+voice_mono_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 struct vdial {
 	struct voice	*v;
@@ -224,17 +234,122 @@ out:
 	return i + ngone;
 }
 
+/* --- campaign airings --------------------------------------------------- */
+
+struct vair {
+	struct voice		*v;
+	int			 n;
+	struct camp_dial	*d;
+};
+
+/* The airings' claims are committed: place the calls. */
+static void
+voice_air_cb(void *arg)
+{
+	struct vair	*va = arg;
+	struct voice	*v = va->v;
+	struct vcall	*vc;
+	int		 i;
+
+	for (i = 0; i < va->n; i++) {
+		struct camp_dial *d = &va->d[i];
+
+		v->pending--;
+		vc = v->sip == NULL || v->gw->stopping ? NULL :
+		    vcall_new(v, IVR_CALL_OUT);
+		if (vc != NULL) {
+			vc->campaign_id = d->campaign_id;
+			vc->spot_id = d->spot_id;
+			snprintf(vc->spot_path, sizeof(vc->spot_path), "%s",
+			    d->clip);
+			vc->recipient_id = d->recipient_id;
+			snprintf(vc->msisdn, sizeof(vc->msisdn), "%s",
+			    d->msisdn);
+			snprintf(vc->peer, sizeof(vc->peer), "%s", d->msisdn);
+			snprintf(vc->lang, sizeof(vc->lang), "%s", d->lang);
+			snprintf(vc->union_code, sizeof(vc->union_code), "%s",
+			    d->union_code);
+			vc->script = ivr_script_new(IVR_SCRIPT_SPOT, NULL,
+			    &voice_ops, vc);
+			vc->call = ivr_sip_dial(v->sip, d->msisdn,
+			    ivr_rtp_port(vc->sess), vc);
+			if (vc->call != NULL) {
+				snprintf(vc->call_id, sizeof(vc->call_id),
+				    "%s", ivr_call_id(vc->call));
+				continue;
+			}
+			vcall_free(vc);
+		}
+		/* Not placed: back to the plan, no attempt counted. */
+		v->camp_calls--;
+		camp_call_done(v->gw->store, d->campaign_id, d->recipient_id,
+		    0, 0, store_now_ms(), 0, 0);
+	}
+	free(va->d);
+	free(va);
+}
+
+/*
+ * What campaigns may use of free channels: at most [campaigns] channels
+ * calls of theirs at once (default: half the trunk), so a warning that
+ * arrives during a blast finds lines free.
+ */
+static int
+voice_air_room(struct voice *v, int free_ch)
+{
+	int	 cap = v->conf->camp_channels;
+
+	if (cap <= 0)
+		cap = v->conf->sip_channels > 1 ? v->conf->sip_channels / 2 :
+		    1;
+	cap -= v->camp_calls;
+	return cap < free_ch ? cap : free_ch;
+}
+
+static int
+voice_air(struct voice *v, int want, int64_t now)
+{
+	struct vair	*va;
+	int		 n;
+
+	if (want <= 0)
+		return 0;
+	va = xcalloc(1, sizeof(*va));
+	va->v = v;
+	va->d = xcalloc(want, sizeof(*va->d));
+	n = camp_claim(v->camp, v->gw->store, now, voice_mono_ms(), want,
+	    va->d);
+	if (n == 0) {
+		free(va->d);
+		free(va);
+		return 0;
+	}
+	va->n = n;
+	v->pending += n;
+	v->camp_calls += n;
+	store_batch_after(v->gw->store, voice_air_cb, va);
+	return n;
+}
+
+/*
+ * Warnings and relief notices first: campaigns get only the channels the
+ * due voice messages left free, and only while none of those wait.
+ */
 void
 voice_tick_cb(evutil_socket_t fd, short ev, void *arg)
 {
 	struct voice	*v = arg;
 	struct timeval	 tv = { 0, VOICE_TICK_MS * 1000 };
+	int64_t		 now = store_now_ms();
 	int		 free_ch;
 
 	if (v->gw->stopping)
 		return;
 	free_ch = ivr_sip_free_channels(v->sip) - v->pending;
-	if (free_ch > 0 && voice_claim(v, free_ch, store_now_ms()) > 0)
+	if (free_ch > 0 && voice_claim(v, free_ch, now) > 0)
+		tv.tv_usec = 0;
+	else if (free_ch > 0 && voice_air(v, voice_air_room(v, free_ch),
+	    now) > 0)
 		tv.tv_usec = 0;
 	evtimer_add(v->tick, &tv);
 }

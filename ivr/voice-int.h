@@ -43,6 +43,8 @@ struct vcall {
 	char			 union_code[33];
 	char			 lang[3];
 	int64_t			 alert_id, message_id;
+	int64_t			 campaign_id, spot_id;	/* an airing */
+	char			 spot_path[1024];	/* as stored */
 	int64_t			 started, answered;	/* ms */
 	struct ivr_clip		*main;		/* the warning or spot */
 	uint32_t		 main_frames;	/* of it, played */
@@ -70,6 +72,8 @@ struct voice {
 	uint64_t		 clock;
 	struct event		*tick;
 	int			 pending;	/* claimed, not yet dialled */
+	struct camp_run		*camp;		/* campaign pacing */
+	int			 camp_calls;	/* airings claimed or up */
 	struct vcalls		 calls;
 	char			 db_dir[PATH_MAX];	/* the database's */
 	char			 voice_dir[PATH_MAX + 8];	/* alert clips */
@@ -97,5 +101,6 @@ void		 voice_mkdir(const char *dir);
 void		 voice_message_done(struct voice *, struct vcall *,
 		    enum ivr_call_end, int sip_code, int64_t now);
 void		 voice_tick_cb(evutil_socket_t, short, void *);
+int64_t		 voice_mono_ms(void);	/* CLOCK_MONOTONIC */
 
 #endif

@@ -182,6 +182,11 @@ op_play_warning(void *arg)
 	return 0;
 }
 
+/*
+ * The spot: a campaign airing plays the one drawn when it was claimed;
+ * the hotline plays one drawn by weight from the campaign on air for the
+ * caller's union, else the newest spot in scope.
+ */
 static int
 op_play_spot(void *arg)
 {
@@ -189,9 +194,17 @@ op_play_spot(void *arg)
 	char		 path[2 * PATH_MAX], rel[PATH_MAX], name[48];
 	int64_t		 id;
 
-	path[0] = '\0';
-	if ((id = voice_latest_spot(vc->v, vc->union_code, rel,
-	    sizeof(rel))) == 0 || rel[0] == '\0')
+	path[0] = rel[0] = '\0';
+	if (vc->spot_id != 0) {
+		id = vc->spot_id;
+		snprintf(rel, sizeof(rel), "%s", vc->spot_path);
+	} else if ((id = camp_hotline_spot(vc->v->gw->store, vc->union_code,
+	    store_now_ms(), &vc->campaign_id, rel, sizeof(rel))) != 0)
+		vc->spot_id = id;
+	else
+		id = voice_latest_spot(vc->v, vc->union_code, rel,
+		    sizeof(rel));
+	if (id == 0 || rel[0] == '\0')
 		return 1;
 	/* Stored relative to the database's directory. */
 	if (rel[0] == '/')
@@ -526,6 +539,8 @@ voice_record_call(struct voice *v, struct vcall *vc, enum ivr_call_end how,
 	r.clip = vc->clip[0] ? vc->clip : NULL;
 	r.recording = vc->recording[0] ? vc->recording : NULL;
 	r.grievance_id = vc->grievance_id;
+	r.campaign_id = vc->campaign_id;
+	r.spot_id = vc->spot_id;
 	if (store_batch_op(v->gw->store) == -1 ||
 	    calls_record(v->gw->store, &r) == -1)
 		log_warnx("voice: call %s: the call record was not stored",
@@ -604,7 +619,12 @@ sip_ended(void *arg, struct ivr_call *call, enum ivr_call_end how, int code)
 		v->ended[how]++;
 	if (vc->rtp_timeout)
 		v->rtp_timeouts++;
-	if (vc->dir == IVR_CALL_OUT)
+	if (vc->dir == IVR_CALL_OUT && vc->campaign_id != 0) {
+		v->camp_calls--;
+		camp_call_done(v->gw->store, vc->campaign_id,
+		    vc->recipient_id, 1, vc->answered != 0, now,
+		    v->conf->callout_attempts, v->conf->callout_interval);
+	} else if (vc->dir == IVR_CALL_OUT)
 		voice_message_done(v, vc, how, code, now);
 	voice_record_call(v, vc, how, code, now);
 	log_info("voice: call %s %s %s ended: %s%s%s", vc->call_id,
@@ -706,6 +726,13 @@ voice_start(struct gw *gw)
 		log_warnx("voice: off: SIP: %s", err);
 		goto fail;
 	}
+	v->camp = camp_run_new();
+	if (store_tx_begin(gw->store) == 0) {
+		camp_recover(gw->store, store_now_ms());
+		if (store_tx_commit(gw->store) == -1)
+			log_warnx("voice: campaign calls of the last run: not "
+			    "recovered");
+	}
 	v->tick = evtimer_new(gw->base, voice_tick_cb, v);
 	event_priority_set(v->tick, SK_PRIO_DEFAULT);
 	voice_kick(v);
@@ -745,6 +772,7 @@ voice_stop(struct voice *v)
 	}
 	ivr_clip_unref(v->silence);
 	ivr_menu_free(v->menu);
+	camp_run_free(v->camp);
 	if (voice_the == v)
 		voice_the = NULL;
 	free(v);
@@ -818,4 +846,46 @@ voice_metrics(struct voice *v, struct evbuffer *b)
 	    (unsigned long long)v->receipts,
 	    (unsigned long long)v->grievances,
 	    (unsigned long long)v->confirms);
+}
+
+/* --- a cancelled alert ------------------------------------------------- */
+
+/*
+ * Hang up the alert's call-outs that ring or are up (the cancel itself
+ * stopped the queued ones).  A call still ringing was never heard: its
+ * message is cancelled here, so that the hang-up's ended callback finds
+ * it settled and does not queue a retry.  A call that is up ends like any
+ * other (delivered; confirmed if 1 was pressed).  Every call keeps its
+ * record: sip_ended writes it when the hang-up completes.
+ */
+void
+voice_alert_cancelled(struct voice *v, int64_t alert_id)
+{
+	static const char stop[] = "UPDATE messages SET state = 5,"
+	    " done_at = ?2, reason = 'cancelled while ringing'"
+	    " WHERE id = ?1 AND state = 1";
+	struct vcall	*vc;
+	sqlite3_stmt	*st;
+	int		 n = 0;
+
+	if (v == NULL || v->sip == NULL || alert_id <= 0)
+		return;
+	TAILQ_FOREACH(vc, &v->calls, entry) {
+		if (vc->dir != IVR_CALL_OUT || vc->alert_id != alert_id ||
+		    vc->call == NULL)
+			continue;
+		if (!vc->answered && vc->message_id != 0 &&
+		    store_batch_op(v->gw->store) == 0 &&
+		    (st = store_prepare(v->gw->store, stop)) != NULL) {
+			sqlite3_bind_int64(st, 1, vc->message_id);
+			sqlite3_bind_int64(st, 2, store_now_ms());
+			camp_step(v->gw->store, st, "voice: cancel ringing");
+		}
+		/* Never calls back from here (ivr.h): the list holds. */
+		ivr_call_hangup(vc->call);
+		n++;
+	}
+	if (n > 0)
+		log_info("alert=%lld cancelled: hanging up %d calls",
+		    (long long)alert_id, n);
 }
