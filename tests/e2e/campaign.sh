@@ -127,8 +127,9 @@ ok "paced: 6 people over a 60 s window are not all called at once ($n3 taken)" \
     test "$n3" -lt 6
 
 # --- kill -9 mid-window, restart -----------------------------------------------------------
-require "a call is under way" sk_wait_until 45 "" -- test \
-    "\$(sk_db \"SELECT count(*) FROM campaign_contacts WHERE campaign_id = $CID AND state = 1\")" -ge 1
+# shellcheck disable=SC2317 # through sk_wait_until
+calling() { [ "$(sk_db "SELECT count(*) FROM campaign_contacts WHERE campaign_id = $CID AND state = 1")" -ge 1 ]; }
+require "a call is under way" sk_wait_until 45 "" -- calling
 kill -9 "$SK_SANKETD_PID"
 wait "$SK_SANKETD_PID" 2>/dev/null
 under_way=$(sk_db "SELECT group_concat(recipient_id) FROM campaign_contacts WHERE campaign_id = $CID AND state = 1")
