@@ -749,13 +749,9 @@ camp_alert_status(struct store *s, int64_t id, int dlr_timeout,
 }
 
 int
-camp_alert_visible(struct store *s, int64_t id, const struct token *t)
+camp_visible(struct store *s, const char *exists, const char *outside,
+    int64_t id, const struct token *t)
 {
-	static const char exists[] = "SELECT 1 FROM alerts WHERE id = ?1";
-	static const char outside[] = "SELECT count(*) FROM alert_areas aa,"
-	    " areas a, areas sc WHERE aa.alert_id = ?1 AND a.code = aa.code"
-	    " AND sc.code = ?2 AND substr(a.path, 1, length(sc.path))"
-	    " != sc.path";
 	sqlite3_stmt	*st;
 	int		 rc, n;
 
@@ -766,7 +762,7 @@ camp_alert_visible(struct store *s, int64_t id, const struct token *t)
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW)
 		return -1;
-	if (t->scope[0] == '\0')
+	if (t == NULL || t->scope[0] == '\0')
 		return 1;
 	if ((st = store_prepare(s, outside)) == NULL)
 		return -1;
@@ -777,23 +773,21 @@ camp_alert_visible(struct store *s, int64_t id, const struct token *t)
 	return n == 0 ? 1 : n > 0 ? 0 : -1;
 }
 
-json_t *
-camp_alert_list(struct store *s, const struct token *t, int limit,
-    int dlr_timeout)
+size_t
+camp_visible_ids(struct store *s, const char *newest,
+    int (*visible)(struct store *, int64_t, const struct token *),
+    const struct token *t, int limit, int64_t **idsp)
 {
-	static const char sql[] = "SELECT id FROM alerts ORDER BY id DESC";
 	sqlite3_stmt	*st;
-	json_t		*list = json_array(), *a;
-	int64_t		*ids = NULL;
-	size_t		 n = 0, cap = 0, i;
+	int64_t		*ids = NULL, id;
+	size_t		 n = 0, cap = 0;
 
-	/* Collect the visible ids first, then build each status. */
-	if ((st = store_prepare(s, sql)) == NULL)
-		return list;
+	*idsp = NULL;
+	if ((st = store_prepare(s, newest)) == NULL)
+		return 0;
 	while ((int)n < limit && sqlite3_step(st) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0);
-
-		if (camp_alert_visible(s, id, t) != 1)
+		id = sqlite3_column_int64(st, 0);
+		if (visible(s, id, t) != 1)
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 32;
@@ -802,6 +796,33 @@ camp_alert_list(struct store *s, const struct token *t, int limit,
 		ids[n++] = id;
 	}
 	sqlite3_reset(st);
+	*idsp = ids;
+	return n;
+}
+
+int
+camp_alert_visible(struct store *s, int64_t id, const struct token *t)
+{
+	static const char exists[] = "SELECT 1 FROM alerts WHERE id = ?1";
+	static const char outside[] = "SELECT count(*) FROM alert_areas aa,"
+	    " areas a, areas sc WHERE aa.alert_id = ?1 AND a.code = aa.code"
+	    " AND sc.code = ?2 AND substr(a.path, 1, length(sc.path))"
+	    " != sc.path";
+
+	return camp_visible(s, exists, outside, id, t);
+}
+
+json_t *
+camp_alert_list(struct store *s, const struct token *t, int limit,
+    int dlr_timeout)
+{
+	static const char sql[] = "SELECT id FROM alerts ORDER BY id DESC";
+	json_t		*list = json_array(), *a;
+	int64_t		*ids;
+	size_t		 n, i;
+
+	/* Collect the visible ids first, then build each status. */
+	n = camp_visible_ids(s, sql, camp_alert_visible, t, limit, &ids);
 	for (i = 0; i < n; i++) {
 		if ((a = camp_alert_status(s, ids[i], dlr_timeout, 0)) != NULL)
 			json_array_append_new(list, a);

@@ -798,25 +798,8 @@ camp_campaign_visible(struct store *s, int64_t id, const struct token *t)
 	    " ca, areas a, areas sc WHERE ca.campaign_id = ?1 AND"
 	    " a.code = ca.code AND sc.code = ?2 AND"
 	    " substr(a.path, 1, length(sc.path)) != sc.path";
-	sqlite3_stmt	*st;
-	int		 rc, n;
 
-	if ((st = store_prepare(s, exists)) == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW)
-		return -1;
-	if (t == NULL || t->scope[0] == '\0')
-		return 1;
-	if ((st = store_prepare(s, outside)) == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, t->scope, -1, SQLITE_STATIC);
-	n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-	sqlite3_reset(st);
-	return n == 0 ? 1 : n > 0 ? 0 : -1;
+	return camp_visible(s, exists, outside, id, t);
 }
 
 json_t *
@@ -824,25 +807,11 @@ camp_campaign_list(struct store *s, const struct token *t, int limit,
     int64_t now_ms)
 {
 	static const char q[] = "SELECT id FROM campaigns ORDER BY id DESC";
-	sqlite3_stmt	*st;
 	json_t		*list = json_array(), *o;
-	int64_t		*ids = NULL;
-	size_t		 n = 0, cap = 0, i;
+	int64_t		*ids;
+	size_t		 n, i;
 
-	if ((st = store_prepare(s, q)) == NULL)
-		return list;
-	while ((int)n < limit && sqlite3_step(st) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0);
-
-		if (camp_campaign_visible(s, id, t) != 1)
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 32;
-			ids = xreallocarray(ids, cap, sizeof(*ids));
-		}
-		ids[n++] = id;
-	}
-	sqlite3_reset(st);
+	n = camp_visible_ids(s, q, camp_campaign_visible, t, limit, &ids);
 	for (i = 0; i < n; i++)
 		if ((o = camp_campaign_status(s, ids[i], now_ms, 0)) != NULL)
 			json_array_append_new(list, o);

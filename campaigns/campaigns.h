@@ -107,6 +107,19 @@ int	camp_alert_cancel(struct store *, int64_t id, int64_t *stopped);
 /* Status JSON (totals, per union) or NULL if unknown.  dlr_timeout in s. */
 json_t	*camp_alert_status(struct store *, int64_t id, int dlr_timeout,
 	    int with_unions);
+/*
+ * The scope rule alerts and campaigns share: 1 if the row named by
+ * exists (?1 = id) exists and outside (?1 = id, ?2 = the token's scope)
+ * counts none of its areas outside the scope; 0 if it counts some; -1
+ * unknown or error.  A national token (or NULL) sees everything.
+ */
+int	camp_visible(struct store *, const char *exists, const char *outside,
+	    int64_t id, const struct token *);
+/* The ids that newest (SELECT id ... newest first) yields and the token
+ * may see, at most limit, into *ids (caller frees).  Returns the count. */
+size_t	camp_visible_ids(struct store *, const char *newest,
+	    int (*visible)(struct store *, int64_t, const struct token *),
+	    const struct token *, int limit, int64_t **ids);
 /* 1 if every area of the alert lies in the token's scope, 0 if not, -1
  * unknown alert or error. */
 int	camp_alert_visible(struct store *, int64_t id, const struct token *);
