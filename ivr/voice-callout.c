@@ -105,6 +105,40 @@ struct vdial {
 	} *one;
 };
 
+/* A call-out to one person, not yet dialled; NULL when voice stops. */
+static struct vcall *
+voice_out_new(struct voice *v, int64_t recipient_id, const char *msisdn,
+    const char *lang, const char *union_code)
+{
+	struct vcall	*vc;
+
+	if (v->sip == NULL || v->gw->stopping ||
+	    (vc = vcall_new(v, IVR_CALL_OUT)) == NULL)
+		return NULL;
+	vc->recipient_id = recipient_id;
+	snprintf(vc->msisdn, sizeof(vc->msisdn), "%s", msisdn);
+	snprintf(vc->peer, sizeof(vc->peer), "%s", msisdn);
+	snprintf(vc->lang, sizeof(vc->lang), "%s", lang);
+	snprintf(vc->union_code, sizeof(vc->union_code), "%s", union_code);
+	return vc;
+}
+
+/* Dial vc with a script of kind: 0, or -1 with vc freed. */
+static int
+voice_out_dial(struct voice *v, struct vcall *vc, enum ivr_script_kind kind)
+{
+	vc->script = ivr_script_new(kind, NULL, &voice_ops, vc);
+	vc->call = ivr_sip_dial(v->sip, vc->msisdn, ivr_rtp_port(vc->sess),
+	    vc);
+	if (vc->call == NULL) {
+		vcall_free(vc);
+		return -1;
+	}
+	snprintf(vc->call_id, sizeof(vc->call_id), "%s",
+	    ivr_call_id(vc->call));
+	return 0;
+}
+
 /* The claims are committed: place the calls. */
 static void
 voice_dial_cb(void *arg)
@@ -121,28 +155,12 @@ voice_dial_cb(void *arg)
 		struct vdial_one *o = &vd->one[i];
 
 		v->pending--;
-		vc = v->sip == NULL || v->gw->stopping ? NULL :
-		    vcall_new(v, IVR_CALL_OUT);
-		if (vc != NULL) {
+		if ((vc = voice_out_new(v, o->recipient_id, o->msisdn,
+		    o->lang, o->union_code)) != NULL) {
 			vc->message_id = o->id;
 			vc->alert_id = o->alert_id;
-			vc->recipient_id = o->recipient_id;
-			snprintf(vc->msisdn, sizeof(vc->msisdn), "%s",
-			    o->msisdn);
-			snprintf(vc->peer, sizeof(vc->peer), "%s", o->msisdn);
-			snprintf(vc->lang, sizeof(vc->lang), "%s", o->lang);
-			snprintf(vc->union_code, sizeof(vc->union_code), "%s",
-			    o->union_code);
-			vc->script = ivr_script_new(IVR_SCRIPT_CALLOUT, NULL,
-			    &voice_ops, vc);
-			vc->call = ivr_sip_dial(v->sip, o->msisdn,
-			    ivr_rtp_port(vc->sess), vc);
-			if (vc->call != NULL) {
-				snprintf(vc->call_id, sizeof(vc->call_id),
-				    "%s", ivr_call_id(vc->call));
+			if (voice_out_dial(v, vc, IVR_SCRIPT_CALLOUT) == 0)
 				continue;
-			}
-			vcall_free(vc);
 		}
 		/* Not placed: back to the queue, no attempt counted. */
 		if (store_batch_op(v->gw->store) == -1 ||
@@ -255,30 +273,14 @@ voice_air_cb(void *arg)
 		struct camp_dial *d = &va->d[i];
 
 		v->pending--;
-		vc = v->sip == NULL || v->gw->stopping ? NULL :
-		    vcall_new(v, IVR_CALL_OUT);
-		if (vc != NULL) {
+		if ((vc = voice_out_new(v, d->recipient_id, d->msisdn,
+		    d->lang, d->union_code)) != NULL) {
 			vc->campaign_id = d->campaign_id;
 			vc->spot_id = d->spot_id;
 			snprintf(vc->spot_path, sizeof(vc->spot_path), "%s",
 			    d->clip);
-			vc->recipient_id = d->recipient_id;
-			snprintf(vc->msisdn, sizeof(vc->msisdn), "%s",
-			    d->msisdn);
-			snprintf(vc->peer, sizeof(vc->peer), "%s", d->msisdn);
-			snprintf(vc->lang, sizeof(vc->lang), "%s", d->lang);
-			snprintf(vc->union_code, sizeof(vc->union_code), "%s",
-			    d->union_code);
-			vc->script = ivr_script_new(IVR_SCRIPT_SPOT, NULL,
-			    &voice_ops, vc);
-			vc->call = ivr_sip_dial(v->sip, d->msisdn,
-			    ivr_rtp_port(vc->sess), vc);
-			if (vc->call != NULL) {
-				snprintf(vc->call_id, sizeof(vc->call_id),
-				    "%s", ivr_call_id(vc->call));
+			if (voice_out_dial(v, vc, IVR_SCRIPT_SPOT) == 0)
 				continue;
-			}
-			vcall_free(vc);
 		}
 		/* Not placed: back to the plan, no attempt counted. */
 		v->camp_calls--;
