@@ -85,40 +85,52 @@ camp_pacer(struct camp_run *r, int64_t id, double rate)
 	return &r->p[i].pace;
 }
 
-/* One spot of the campaign drawn by weight: its id and cache path. */
-static int64_t
-camp_pick_spot(struct store *s, int64_t campaign_id, char *path, size_t len)
+/* A campaign's spots and weights, loaded once per claim. */
+struct camp_spotset {
+	int64_t		 id[CAMP_MAX_SPOTS];
+	int		 w[CAMP_MAX_SPOTS];
+	char		 path[CAMP_MAX_SPOTS][1024];
+	int		 n, total;
+};
+
+static void
+camp_spots_load(struct store *s, int64_t campaign_id, struct camp_spotset *ss)
 {
 	static const char q[] = "SELECT cs.spot_id, cs.weight, s.cache_path"
 	    " FROM campaign_spots cs JOIN spots s ON s.id = cs.spot_id"
 	    " WHERE cs.campaign_id = ?1 ORDER BY cs.spot_id";
 	sqlite3_stmt	*st;
-	int64_t		 ids[CAMP_MAX_SPOTS], id = 0;
-	int		 w[CAMP_MAX_SPOTS], n = 0, total = 0, i, x;
-	char		 paths[CAMP_MAX_SPOTS][1024];
 
+	ss->n = ss->total = 0;
 	if ((st = store_prepare(s, q)) == NULL)
-		return 0;
+		return;
 	sqlite3_bind_int64(st, 1, campaign_id);
-	while (n < CAMP_MAX_SPOTS && sqlite3_step(st) == SQLITE_ROW) {
-		ids[n] = sqlite3_column_int64(st, 0);
-		w[n] = sqlite3_column_int(st, 1);
-		camp_col(st, 2, paths[n], sizeof(paths[n]));
-		total += w[n++];
+	while (ss->n < CAMP_MAX_SPOTS && sqlite3_step(st) == SQLITE_ROW) {
+		ss->id[ss->n] = sqlite3_column_int64(st, 0);
+		ss->w[ss->n] = sqlite3_column_int(st, 1);
+		camp_col(st, 2, ss->path[ss->n], sizeof(ss->path[ss->n]));
+		ss->total += ss->w[ss->n++];
 	}
 	sqlite3_reset(st);
-	if (n == 0 || total <= 0)
+}
+
+/* One spot drawn by weight: its id (path set), or 0 if there is none. */
+static int64_t
+camp_spot_draw(const struct camp_spotset *ss, char *path, size_t len)
+{
+	int	 x, i;
+
+	if (ss->n == 0 || ss->total <= 0)
 		return 0;
-	x = (int)arc4random_uniform((uint32_t)total);
-	for (i = 0; i < n; i++) {
-		if (x < w[i]) {
-			id = ids[i];
-			snprintf(path, len, "%s", paths[i]);
-			break;
+	x = (int)arc4random_uniform((uint32_t)ss->total);
+	for (i = 0; i < ss->n; i++) {
+		if (x < ss->w[i]) {
+			snprintf(path, len, "%s", ss->path[i]);
+			return ss->id[i];
 		}
-		x -= w[i];
+		x -= ss->w[i];
 	}
-	return id;
+	return 0;
 }
 
 /* Claim up to want due contacts of campaign id. */
@@ -139,6 +151,7 @@ camp_claim_one(struct camp_run *r, struct store *s, int64_t id,
 	static const char head[] = "SELECT coalesce(budget, 0), placed"
 	    " FROM campaigns WHERE id = ?1";
 	struct sched_pace *pace;
+	struct camp_spotset spots;
 	struct sched	 sc;
 	sqlite3_stmt	*st;
 	int64_t		 audience, budget = 0, nplaced = 0, total;
@@ -200,8 +213,9 @@ camp_claim_one(struct camp_run *r, struct store *s, int64_t id,
 		if (camp_step(s, st, "campaign: claim") == -1)
 			return 0;
 	}
+	camp_spots_load(s, id, &spots);
 	for (i = 0; i < n; i++)
-		out[i].spot_id = camp_pick_spot(s, id, out[i].clip,
+		out[i].spot_id = camp_spot_draw(&spots, out[i].clip,
 		    sizeof(out[i].clip));
 	if (n > 0 && (st = store_prepare(s, placed)) != NULL) {
 		sqlite3_bind_int64(st, 1, id);
@@ -365,6 +379,7 @@ camp_hotline_spot(struct store *s, const char *union_code, int64_t now_ms,
 	    " AND c.ends_at * 1000 > ?2 AND u.path >= a.path AND"
 	    " u.path < substr(a.path, 1, length(a.path) - 1) || '0'"
 	    " ORDER BY c.id DESC LIMIT ?3";
+	struct camp_spotset spots;
 	struct sched	 sc;
 	sqlite3_stmt	*st;
 	int64_t		 ids[CAMP_RUN_MAX], audience, id;
@@ -385,7 +400,8 @@ camp_hotline_spot(struct store *s, const char *union_code, int64_t now_ms,
 		if (camp_campaign_get_sched(s, ids[i], &sc, &pd, &pw, &a,
 		    &audience) != 0 || !sched_on_air(&sc, now_ms))
 			continue;
-		if ((id = camp_pick_spot(s, ids[i], path, len)) != 0) {
+		camp_spots_load(s, ids[i], &spots);
+		if ((id = camp_spot_draw(&spots, path, len)) != 0) {
 			*campaign_id = ids[i];
 			return id;
 		}
