@@ -543,7 +543,7 @@ cmd_alert_exec(struct sk_ctx *ctx, const struct cmd_entry *entry, int argc,
 	struct alert_args	 a;
 	const char		*verb;
 	char			 path[64];
-	long long		 id = 0, n;
+	long long		 id = 0;
 	int			 ch, rc, nops;
 
 	memset(&a, 0, sizeof(a));
@@ -592,20 +592,12 @@ cmd_alert_exec(struct sk_ctx *ctx, const struct cmd_entry *entry, int argc,
 		goto out;
 	}
 	if (strcmp(verb, "list") == 0) {
-		n = 20;
 		if (nops != 0 || a.send_opt != NULL || a.wait)
 			rc = sk_usage(ctx, entry, "alert list takes only "
 			    "--limit N");
-		else if (a.limit != NULL && ((n = sk_num(a.limit)) < 1 ||
-		    n > AL_MAX_LIMIT))
-			rc = sk_usage(ctx, entry, "--limit: \"%s\" is not a "
-			    "number in 1..%d", a.limit, AL_MAX_LIMIT);
-		else {
-			snprintf(path, sizeof(path),
-			    "/api/v1/alerts?limit=%lld", n);
-			rc = sk_call(ctx, CLIENT_GET, path, NULL, NULL, 0,
-			    "alert list", alert_list_print, NULL);
-		}
+		else
+			rc = sk_list(ctx, entry, a.limit, AL_MAX_LIMIT,
+			    "/api/v1/alerts", alert_list_print);
 		goto out;
 	}
 	if (strcmp(verb, "status") != 0 && strcmp(verb, "cancel") != 0) {

@@ -606,7 +606,7 @@ cmd_campaign_exec(struct sk_ctx *ctx, const struct cmd_entry *entry,
 	struct camp_args	 a;
 	const char		*verb;
 	char			 path[64];
-	long long		 id = 0, n;
+	long long		 id = 0;
 	int			 ch, rc, nops;
 
 	memset(&a, 0, sizeof(a));
@@ -661,20 +661,12 @@ cmd_campaign_exec(struct sk_ctx *ctx, const struct cmd_entry *entry,
 		goto out;
 	}
 	if (strcmp(verb, "list") == 0) {
-		n = 20;
 		if (nops != 0 || a.create_opt != NULL)
 			rc = sk_usage(ctx, entry, "campaign list takes only "
 			    "--limit N");
-		else if (a.limit != NULL && ((n = sk_num(a.limit)) < 1 ||
-		    n > CA_MAX_LIMIT))
-			rc = sk_usage(ctx, entry, "--limit: \"%s\" is not a "
-			    "number in 1..%d", a.limit, CA_MAX_LIMIT);
-		else {
-			snprintf(path, sizeof(path),
-			    "/api/v1/campaigns?limit=%lld", n);
-			rc = sk_call(ctx, CLIENT_GET, path, NULL, NULL, 0,
-			    "campaign list", camp_list_print, NULL);
-		}
+		else
+			rc = sk_list(ctx, entry, a.limit, CA_MAX_LIMIT,
+			    "/api/v1/campaigns", camp_list_print);
 		goto out;
 	}
 	if (strcmp(verb, "status") != 0 && strcmp(verb, "cancel") != 0) {

@@ -562,6 +562,22 @@ sk_only_verb(struct sk_ctx *ctx, const struct cmd_entry *entry, int argc,
 	return 0;
 }
 
+int
+sk_list(struct sk_ctx *ctx, const struct cmd_entry *entry, const char *limit,
+    int max, const char *api, sk_print_fn print)
+{
+	char		 path[128], what[64];
+	long long	 n = 20;
+
+	if (limit != NULL && ((n = sk_num(limit)) < 1 || n > max))
+		return sk_usage(ctx, entry, "--limit: \"%s\" is not a number "
+		    "in 1..%d", limit, max);
+	snprintf(path, sizeof(path), "%s?limit=%lld", api, n);
+	snprintf(what, sizeof(what), "%s list", entry->name);
+	return sk_call(ctx, CLIENT_GET, path, NULL, NULL, 0, what, print,
+	    NULL);
+}
+
 const char *
 sk_str(json_t *o, const char *key, const char *dflt)
 {

@@ -97,6 +97,15 @@ const char	*sk_verb(struct sk_ctx *, const struct cmd_entry *, int argc,
  */
 int		 sk_only_verb(struct sk_ctx *, const struct cmd_entry *,
 		    int argc, char **argv, const char *verb);
+/*
+ * "NOUN list [--limit N]" (N in 1..max, default 20): GET api?limit=N and
+ * print it with print, as sk_call.  limit NULL = none given.  Returns the
+ * exit code (SK_EXIT_USAGE for a bad N).
+ */
+typedef int (*sk_print_fn)(struct sk_ctx *, json_t *, void *);
+int		 sk_list(struct sk_ctx *, const struct cmd_entry *,
+		    const char *limit, int max, const char *api,
+		    sk_print_fn print);
 /* Print usage (and why, if not NULL) to stderr; --json: an E_USAGE object. */
 int		 sk_usage(struct sk_ctx *, const struct cmd_entry *,
 		    const char *fmt, ...)
@@ -212,7 +221,6 @@ void		 client_resp_clear(struct client_resp *);
  * object is printed as JSON (--json) or handed to print for people.  Returns the exit
  * code.  sk_show() GETs prefix followed by the URL-encoded arg.
  */
-typedef int (*sk_print_fn)(struct sk_ctx *, json_t *, void *);
 int		 sk_call(struct sk_ctx *, enum client_method, const char *path,
 		    const char *ctype, const void *body, size_t len,
 		    const char *what, sk_print_fn, void *arg);
