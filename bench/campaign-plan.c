@@ -39,6 +39,7 @@
 
 #include <sys/resource.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -470,14 +471,33 @@ run(const char *path, int nticks)
 	return 0;
 }
 
+/* A whole positive decimal number up to max, or -1. */
+static long long
+count_arg(const char *a, long long max)
+{
+	char		*end;
+	long long	 n;
+
+	errno = 0;
+	n = strtoll(a, &end, 10);
+	if (errno != 0 || end == a || *end != '\0' || n <= 0 || n > max)
+		return -1;
+	return n;
+}
+
 int
 main(int argc, char **argv)
 {
+	long long	 n;
+
 	log_init(LOG_TO_STDERR, 0, "campaign-plan");
-	if (argc == 4 && strcmp(argv[1], "setup") == 0 && atoll(argv[3]) > 0)
-		return setup(argv[2], atoll(argv[3]));
-	if ((argc == 3 || argc == 4) && strcmp(argv[1], "run") == 0)
-		return run(argv[2], argc == 4 ? atoi(argv[3]) : 2000);
+	if (argc == 4 && strcmp(argv[1], "setup") == 0 &&
+	    (n = count_arg(argv[3], 100000000)) > 0)
+		return setup(argv[2], n);
+	if ((argc == 3 || argc == 4) && strcmp(argv[1], "run") == 0 &&
+	    (argc == 3 || count_arg(argv[3], 10000000) > 0))
+		return run(argv[2], argc == 4 ? (int)count_arg(argv[3],
+		    10000000) : 2000);
 	fprintf(stderr, "usage: campaign-plan setup DB N\n"
 	    "       campaign-plan run DB [TICKS]\n");
 	return 2;
