@@ -284,6 +284,40 @@ sched_due(const struct sched *sc, int64_t ord, int64_t n, int airings,
 	return sched_at(sc, (int64_t)w);
 }
 
+static int64_t
+sched_gcd(int64_t a, int64_t b)
+{
+	int64_t	 t;
+
+	while (b != 0) {
+		t = a % b;
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+int64_t
+sched_spread_step(int64_t n)
+{
+	int64_t	 a;
+
+	if (n <= 2)
+		return 1;
+	a = (int64_t)((double)n * 0.6180339887498949 + 0.5);
+	while (sched_gcd(n, a) != 1)
+		a++;		/* n - 1 is always prime to n */
+	return a;
+}
+
+int64_t
+sched_spread(int64_t k, int64_t n, int64_t step)
+{
+	if (n <= 0 || k < 0 || k >= n)
+		return -1;
+	return (int64_t)((unsigned __int128)k * (uint64_t)step % (uint64_t)n);
+}
+
 void
 sched_pace_init(struct sched_pace *p, double rate, double burst)
 {

@@ -73,6 +73,15 @@ int64_t	sched_spacing(int per_day, int per_week);
  */
 int64_t	sched_due(const struct sched *, int64_t ord, int64_t n, int airings,
 	    int j);
+/*
+ * The spread's order without a sort: the k-th person read (0..n-1) gets
+ * ord = k * step mod n, step the integer nearest n / golden ratio that is
+ * prime to n (sched_spread_step), so the map is a permutation of 0..n-1
+ * and people read one after the other (one union, then the next) land
+ * far apart in time: the unions of a campaign are reached side by side.
+ */
+int64_t	sched_spread_step(int64_t n);
+int64_t	sched_spread(int64_t k, int64_t n, int64_t step);
 
 /*
  * Pacing: a token bucket on a monotonic clock, so a step of the wall clock

@@ -493,6 +493,67 @@ test_due(void)
 	is_int(i, 0, "... all of round 1 airs before round 2 starts");
 }
 
+/* sched_spread: a permutation of 0..n-1 that sets neighbours apart. */
+static void
+test_spread(void)
+{
+	static const int64_t ns[] = { 1, 2, 3, 4, 10, 12, 97, 1000, 4096,
+	    65536, 100000, 999983, 1000000 };
+	unsigned char	*seen;
+	int64_t		 n, k, o, step, gap, mingap;
+	size_t		 i;
+	int		 dup, out, far;
+
+	for (i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
+		n = ns[i];
+		step = sched_spread_step(n);
+		seen = calloc((size_t)n, 1);
+		dup = out = 0;
+		for (k = 0; k < n; k++) {
+			o = sched_spread(k, n, step);
+			if (o < 0 || o >= n)
+				out++;
+			else if (seen[o]++)
+				dup++;
+		}
+		free(seen);
+		is_int(out + dup, 0, "n = %lld: every place once (step %lld)",
+		    (long long)n, (long long)step);
+	}
+	n = 1000000;
+	step = sched_spread_step(n);
+	/* 10,000 people of one union read one after the other: their
+	 * places are never closer than n / 10,000 / 3. */
+	far = 1;
+	mingap = n;
+	for (k = 500000; k < 510000; k++) {
+		gap = sched_spread(k + 1, n, step) - sched_spread(k, n, step);
+		if (gap < 0)
+			gap = -gap;
+		if (gap < mingap)
+			mingap = gap;
+	}
+	far = mingap >= n / 3;
+	ok(far, "neighbours in the reading order are at least n/3 apart "
+	    "(closest %lld of %lld)", (long long)mingap, (long long)n);
+	{
+		int64_t	 pl[100];
+		int	 j, l, close = 0;
+
+		for (j = 0; j < 100; j++)
+			pl[j] = sched_spread(200000 + j, n, step);
+		for (j = 0; j < 100; j++)
+			for (l = j + 1; l < 100; l++)
+				if (llabs(pl[j] - pl[l]) < n / 300)
+					close++;
+		is_int(close, 0, "100 consecutive people: no two within "
+		    "n/300 of each other");
+	}
+	is_int(sched_spread(-1, 10, 3), -1, "k < 0: -1");
+	is_int(sched_spread(10, 10, 3), -1, "k == n: -1");
+	is_int(sched_spread_step(1), 1, "n = 1: step 1");
+}
+
 static void
 test_pace(void)
 {
@@ -552,6 +613,7 @@ main(void)
 	test_at();
 	test_spacing();
 	test_due();
+	test_spread();
 	test_pace();
 	return done_testing();
 }
