@@ -9,7 +9,8 @@
  *	CALLING --not answered, attempts left--> WAITING (interval later)
  *	CALLING --not answered, none left: airing given up--> WAITING | DONE
  *	CALLING --never placed--> WAITING (no attempt counted)
- *	WAITING --opted out, flight over, cancelled--> STOPPED
+ *	WAITING --opted out (camp_claim); flight over, cancelled
+ *	    (camp_sweep, a few hundred at a time)--> STOPPED
  *
  * The next airing is the plan's (sched_due) but never sooner than the
  * frequency caps allow after the last one heard (sched_spacing), moved
@@ -147,7 +148,7 @@ camp_claim_one(struct camp_run *r, struct store *s, int64_t id,
 	    " attempts = attempts + (?3 = 1) WHERE campaign_id = ?1 AND"
 	    " recipient_id = ?2 AND state = 0";
 	static const char placed[] = "UPDATE campaigns SET placed ="
-	    " placed + ?2 WHERE id = ?1";
+	    " placed + ?2, pending = pending - ?3 WHERE id = ?1";
 	static const char head[] = "SELECT coalesce(budget, 0), placed"
 	    " FROM campaigns WHERE id = ?1";
 	struct sched_pace *pace;
@@ -157,6 +158,7 @@ camp_claim_one(struct camp_run *r, struct store *s, int64_t id,
 	int64_t		 audience, budget = 0, nplaced = 0, total;
 	int64_t		 stop[64];
 	int		 per_day, per_week, airings, n = 0, nstop = 0, k, i;
+	int		 stopped = 0;
 	double		 rate;
 
 	if (camp_campaign_get_sched(s, id, &sc, &per_day, &per_week,
@@ -212,14 +214,18 @@ camp_claim_one(struct camp_run *r, struct store *s, int64_t id,
 		    CONTACT_STOPPED);
 		if (camp_step(s, st, "campaign: claim") == -1)
 			return 0;
+		if (i >= n)
+			stopped += sqlite3_changes(store_db(s));
 	}
 	camp_spots_load(s, id, &spots);
 	for (i = 0; i < n; i++)
 		out[i].spot_id = camp_spot_draw(&spots, out[i].clip,
 		    sizeof(out[i].clip));
-	if (n > 0 && (st = store_prepare(s, placed)) != NULL) {
+	if ((n > 0 || stopped > 0) &&
+	    (st = store_prepare(s, placed)) != NULL) {
 		sqlite3_bind_int64(st, 1, id);
 		sqlite3_bind_int(st, 2, n);
+		sqlite3_bind_int(st, 3, stopped);
 		camp_step(s, st, "campaign: placed");
 	}
 	sched_pace_take(pace, n);
@@ -269,6 +275,8 @@ camp_call_done(struct store *s, int64_t campaign_id, int64_t recipient_id,
 	    " next_at = ?4, slot = ?5, aired = aired + ?6, attempts = ?7,"
 	    " last_aired_at = nullif(?8, 0) WHERE campaign_id = ?1 AND"
 	    " recipient_id = ?2 AND state = 1";
+	static const char finished[] = "UPDATE campaigns SET pending ="
+	    " pending - 1 WHERE id = ?1";
 	struct sched	 sc;
 	sqlite3_stmt	*st;
 	int64_t		 audience, ord, last, next = 0;
@@ -334,7 +342,66 @@ camp_call_done(struct store *s, int64_t campaign_id, int64_t recipient_id,
 	sqlite3_bind_int(st, 6, answered ? 1 : 0);
 	sqlite3_bind_int(st, 7, tries);
 	sqlite3_bind_int64(st, 8, last);
-	camp_step(s, st, "campaign: call done");
+	if (camp_step(s, st, "campaign: call done") == -1 ||
+	    state == CONTACT_WAITING || sqlite3_changes(store_db(s)) != 1 ||
+	    (st = store_prepare(s, finished)) == NULL)
+		return;
+	sqlite3_bind_int64(st, 1, campaign_id);
+	camp_step(s, st, "campaign: pending");
+}
+
+/*
+ * The waiting contacts of a campaign cancelled or over are stopped here,
+ * at most limit a call (the voice tick's), so that neither a cancel nor
+ * a flight's end rewrites a million rows in one go; they are never
+ * claimed meanwhile.  A campaign with none left is marked swept.
+ */
+int
+camp_sweep(struct store *s, int64_t now_ms, int limit)
+{
+	static const char which[] = "SELECT id FROM campaigns WHERE"
+	    " swept_at IS NULL AND (cancelled_at IS NOT NULL OR"
+	    " ends_at * 1000 <= ?1) ORDER BY id LIMIT 1";
+	/* From the partial index of the waiting: the key alone would walk
+	 * past every row stopped by the sweeps before. */
+	static const char stop[] = "UPDATE campaign_contacts SET state = 3"
+	    " WHERE campaign_id = ?1 AND recipient_id IN (SELECT recipient_id"
+	    " FROM campaign_contacts INDEXED BY campaign_due"
+	    " WHERE campaign_id = ?1 AND state = 0 LIMIT ?2)";
+	static const char mark[] = "UPDATE campaigns SET pending ="
+	    " pending - ?2, swept_at = CASE WHEN ?2 < ?3 THEN ?4 END"
+	    " WHERE id = ?1";
+	sqlite3_stmt	*st;
+	int64_t		 id;
+	int		 rc, n;
+
+	if (store_batch_op(s) == -1 || (st = store_prepare(s, which)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, now_ms);
+	rc = sqlite3_step(st);
+	id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (id == 0)
+		return rc == SQLITE_DONE ? 0 : -1;
+	if ((st = store_prepare(s, stop)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, limit);
+	if (camp_step(s, st, "campaign: sweep") == -1)
+		return -1;
+	n = sqlite3_changes(store_db(s));
+	if ((st = store_prepare(s, mark)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, n);
+	sqlite3_bind_int(st, 3, limit);
+	sqlite3_bind_int64(st, 4, now_ms);
+	if (camp_step(s, st, "campaign: swept") == -1)
+		return -1;
+	if (n < limit)
+		log_info("campaign=%lld: its waiting contacts are stopped",
+		    (long long)id);
+	return n;
 }
 
 int

@@ -433,6 +433,124 @@ const char *const store_migrations[] = {
 	"CREATE INDEX messages_escalate ON messages(alert_id, state,"
 	"  submitted_at) WHERE confirm_ms IS NOT NULL AND channel = 'sms'"
 	"  AND confirmed_at IS NULL AND escalated_at IS NULL;",
+
+	/*
+	 * 8: a campaign's status without reading its contacts or its calls
+	 * (campaigns/campaign.c), so an officer's look at a campaign of a
+	 * million people costs the event loop a few hundred rows.
+	 *
+	 * campaigns.pending counts the contacts still WAITING or CALLING
+	 * (campaign-run.c keeps it as rows move to DONE or STOPPED).  A
+	 * cancelled or finished campaign's waiting contacts are STOPPED a
+	 * few hundred at a time by camp_sweep, not in one statement that
+	 * would hold the loop for seconds; swept_at marks it done.
+	 * campaign_unions holds each union's audience (written by the plan)
+	 * and the people reached there; campaign_reach the call counters per
+	 * union and spot ('' and 0: not known).  The trigger keeps both from
+	 * the call records as they are written: a person counts as reached
+	 * once per campaign (in the union of the first call that reached
+	 * them) and once per spot, campaign_heard remembering whom (spot_id
+	 * -1: any spot).  The rest of the statement fills all three for the
+	 * campaigns already there, from the same rows the status read before.
+	 */
+	"ALTER TABLE campaigns ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE campaigns ADD COLUMN swept_at INTEGER;"	/* ms */
+	"CREATE TABLE campaign_unions ("
+	"  campaign_id INTEGER NOT NULL,"
+	"  union_code TEXT NOT NULL,"
+	"  audience INTEGER NOT NULL DEFAULT 0,"
+	"  reached INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (campaign_id, union_code)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE campaign_reach ("
+	"  campaign_id INTEGER NOT NULL,"
+	"  union_code TEXT NOT NULL,"
+	"  spot_id INTEGER NOT NULL,"
+	"  placed INTEGER NOT NULL DEFAULT 0,"		/* outbound calls */
+	"  answered INTEGER NOT NULL DEFAULT 0,"
+	"  reached INTEGER NOT NULL DEFAULT 0,"		/* people, per spot */
+	"  full INTEGER NOT NULL DEFAULT 0,"		/* played to the end */
+	"  listen_n INTEGER NOT NULL DEFAULT 0,"	/* answered, timed */
+	"  listen_sum REAL NOT NULL DEFAULT 0,"		/* their shares */
+	"  hotline_plays INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (campaign_id, union_code, spot_id)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE campaign_heard ("
+	"  campaign_id INTEGER NOT NULL,"
+	"  who TEXT NOT NULL,"				/* msisdn, else peer */
+	"  spot_id INTEGER NOT NULL,"
+	"  PRIMARY KEY (campaign_id, who, spot_id)"
+	") WITHOUT ROWID;"
+	"CREATE TRIGGER calls_campaign_reach AFTER INSERT ON calls"
+	"  WHEN NEW.campaign_id IS NOT NULL BEGIN"
+	"  INSERT INTO campaign_reach (campaign_id, union_code, spot_id,"
+	"    placed, answered, reached, full, listen_n, listen_sum,"
+	"    hotline_plays)"
+	"  SELECT NEW.campaign_id, coalesce(NEW.union_code, ''),"
+	"    coalesce(NEW.spot_id, 0), NEW.direction = 'out',"
+	"    NEW.direction = 'out' AND NEW.answered_at IS NOT NULL,"
+	"    NEW.answered_at IS NOT NULL AND NEW.played_ms > 0 AND NOT EXISTS"
+	"    (SELECT 1 FROM campaign_heard h WHERE"
+	"    h.campaign_id = NEW.campaign_id AND"
+	"    h.who = coalesce(NEW.msisdn, NEW.peer) AND"
+	"    h.spot_id = coalesce(NEW.spot_id, 0)),"
+	"    NEW.played_full != 0,"
+	"    NEW.answered_at IS NOT NULL AND coalesce(sp.seconds, 0) > 0,"
+	"    CASE WHEN NEW.answered_at IS NOT NULL AND sp.seconds > 0 THEN"
+	"    min(1.0, NEW.played_ms / (sp.seconds * 1000.0)) ELSE 0 END,"
+	"    NEW.direction = 'in'"
+	"  FROM (SELECT 1) LEFT JOIN spots sp ON sp.id = NEW.spot_id WHERE 1"
+	"  ON CONFLICT DO UPDATE SET placed = placed + excluded.placed,"
+	"    answered = answered + excluded.answered,"
+	"    reached = reached + excluded.reached, full = full + excluded.full,"
+	"    listen_n = listen_n + excluded.listen_n,"
+	"    listen_sum = listen_sum + excluded.listen_sum,"
+	"    hotline_plays = hotline_plays + excluded.hotline_plays;"
+	"  INSERT INTO campaign_unions (campaign_id, union_code, reached)"
+	"  SELECT NEW.campaign_id, coalesce(NEW.union_code, ''),"
+	"    NEW.answered_at IS NOT NULL AND NEW.played_ms > 0 AND NOT EXISTS"
+	"    (SELECT 1 FROM campaign_heard h WHERE"
+	"    h.campaign_id = NEW.campaign_id AND"
+	"    h.who = coalesce(NEW.msisdn, NEW.peer) AND h.spot_id = -1)"
+	"  WHERE 1 ON CONFLICT DO UPDATE SET reached = reached + excluded.reached;"
+	"  INSERT OR IGNORE INTO campaign_heard (campaign_id, who, spot_id)"
+	"  SELECT NEW.campaign_id, coalesce(NEW.msisdn, NEW.peer), s.column1"
+	"  FROM (VALUES (-1), (coalesce(NEW.spot_id, 0))) s"
+	"  WHERE NEW.answered_at IS NOT NULL AND NEW.played_ms > 0;"
+	"  END;"
+	/* The campaigns already there. */
+	"UPDATE campaigns SET pending = (SELECT count(*) FROM"
+	"  campaign_contacts cc WHERE cc.campaign_id = campaigns.id AND"
+	"  cc.state IN (0, 1));"
+	"INSERT INTO campaign_unions (campaign_id, union_code, audience)"
+	"  SELECT campaign_id, union_code, count(*) FROM campaign_contacts"
+	"  GROUP BY campaign_id, union_code;"
+	"INSERT INTO campaign_reach SELECT c.campaign_id,"
+	"  coalesce(c.union_code, ''), coalesce(c.spot_id, 0),"
+	"  sum(c.direction = 'out'),"
+	"  sum(c.direction = 'out' AND c.answered_at IS NOT NULL),"
+	"  count(DISTINCT CASE WHEN c.answered_at IS NOT NULL AND"
+	"  c.played_ms > 0 THEN coalesce(c.msisdn, c.peer) END),"
+	"  sum(c.played_full != 0),"
+	"  sum(c.answered_at IS NOT NULL AND coalesce(sp.seconds, 0) > 0),"
+	"  total(CASE WHEN c.answered_at IS NOT NULL AND sp.seconds > 0 THEN"
+	"  min(1.0, c.played_ms / (sp.seconds * 1000.0)) END),"
+	"  sum(c.direction = 'in')"
+	"  FROM calls c LEFT JOIN spots sp ON sp.id = c.spot_id"
+	"  WHERE c.campaign_id IS NOT NULL GROUP BY 1, 2, 3;"
+	"INSERT INTO campaign_unions (campaign_id, union_code, reached)"
+	"  SELECT * FROM (SELECT campaign_id, coalesce(union_code, ''),"
+	"  count(DISTINCT CASE WHEN answered_at IS NOT NULL AND played_ms > 0"
+	"  THEN coalesce(msisdn, peer) END) FROM calls"
+	"  WHERE campaign_id IS NOT NULL GROUP BY 1, 2) WHERE 1"
+	"  ON CONFLICT DO UPDATE SET reached = excluded.reached;"
+	"INSERT OR IGNORE INTO campaign_heard (campaign_id, who, spot_id)"
+	"  SELECT campaign_id, coalesce(msisdn, peer), coalesce(spot_id, 0)"
+	"  FROM calls WHERE campaign_id IS NOT NULL AND"
+	"  answered_at IS NOT NULL AND played_ms > 0 UNION"
+	"  SELECT campaign_id, coalesce(msisdn, peer), -1 FROM calls"
+	"  WHERE campaign_id IS NOT NULL AND answered_at IS NOT NULL AND"
+	"  played_ms > 0;",
 };
 
 const int store_nmigrations =

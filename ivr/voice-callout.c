@@ -347,6 +347,7 @@ voice_tick_cb(evutil_socket_t fd, short ev, void *arg)
 
 	if (v->gw->stopping)
 		return;
+	camp_sweep(v->gw->store, now, CAMP_SWEEP_ROWS);
 	free_ch = ivr_sip_free_channels(v->sip) - v->pending;
 	if (free_ch > 0 && voice_claim(v, free_ch, now) > 0)
 		tv.tv_usec = 0;

@@ -4,8 +4,9 @@
  * spread over the windows, on air), claims only on air and paced on the
  * monotonic clock (a five-hour wall-clock step fires no burst), budgets,
  * retries and caps between airings, a restart's calls counted as aired,
- * the hotline's spot drawn by weight, reach read back from call records,
- * and cancel.
+ * the hotline's spot drawn by weight, reach counted from call records
+ * (people once per union and per spot), cancel, the pending counter kept,
+ * and the upgrade of a database made before the counters.
  *
  * T0 is 2026-12-01 08:00 Asia/Dhaka; windows 10:00-13:00 and 16:00-20:00.
  */
@@ -102,6 +103,17 @@ done(struct store *s, const struct camp_dial *d, int answered, int64_t now)
 	camp_call_done(s, d->campaign_id, d->recipient_id, 1, answered, now,
 	    2, 60);
 	store_batch_flush(s);
+}
+
+/* campaigns.pending is the count of contacts still waiting or calling. */
+static void
+pending_kept(const char *when)
+{
+	is_int(count("SELECT count(*) FROM campaigns c WHERE pending !="
+	    " (SELECT count(*) FROM campaign_contacts cc WHERE"
+	    " cc.campaign_id = c.id AND cc.state IN (0, 1))"), 0,
+	    "%s: every campaign's pending counter equals its waiting and "
+	    "calling contacts", when);
 }
 
 static void
@@ -339,6 +351,23 @@ test_plan_and_claims(struct store *s)
 		is_int(stopped, waiting, "stopped = the waiting contacts");
 		is_int(claim(run, s, AT(1, 10, 30), mono += 9000000, 10, d), 0,
 		    "a cancelled campaign claims nothing");
+		/* The rows are stopped in the background, 10 at a time. */
+		is_int(count("SELECT count(*) FROM campaign_contacts WHERE "
+		    "campaign_id = %lld AND state = 0", (long long)id), waiting,
+		    "the cancel itself rewrote no contact");
+		k = 0;
+		store_tx_begin(s);
+		while ((n = camp_sweep(s, AT(1, 10, 31), 10)) > 0 && k < 100)
+			k += n;
+		store_tx_commit(s);
+		is_int(n, 0, "camp_sweep ends with nothing left");
+		is_int(k, waiting, "... having stopped every waiting contact");
+		is_int(count("SELECT count(*) FROM campaign_contacts WHERE "
+		    "campaign_id = %lld AND state = 3", (long long)id), waiting,
+		    "... now STOPPED");
+		ok(count("SELECT swept_at FROM campaigns WHERE id = %lld",
+		    (long long)id) > 0, "... and the campaign is marked swept");
+		pending_kept("after a cancel and its sweep");
 		store_tx_begin(s);
 		is_int(camp_campaign_cancel(s, id, &stopped), 2,
 		    "a second cancel: already cancelled");
@@ -395,6 +424,19 @@ test_caps_budget(struct store *s)
 		    "budget_spent", "status: budget_spent");
 		json_decref(st);
 	}
+	/* The flight is over: its waiting contacts are stopped. */
+	store_tx_begin(s);
+	is_int(camp_sweep(s, AT(13, 19, 30), 100), 0,
+	    "in flight: nothing to sweep");
+	n = (int)count("SELECT count(*) FROM campaign_contacts WHERE "
+	    "campaign_id = %lld AND state = 0", (long long)id);
+	is_int(camp_sweep(s, AT(14, 8, 0), 100), n,
+	    "the flight over: its %d waiting contacts stopped", n);
+	store_tx_commit(s);
+	is_int(count("SELECT pending FROM campaigns WHERE id = %lld",
+	    (long long)id), count("SELECT count(*) FROM campaign_contacts "
+	    "WHERE campaign_id = %lld AND state IN (0, 1)", (long long)id),
+	    "... and its pending counter follows");
 	camp_run_free(run);
 }
 
@@ -526,6 +568,164 @@ test_reach(struct store *s)
 	ok(fabs(json_real_value(json_object_get(json_array_get(sp, 1),
 	    "listen_through")) - 0.25) < 0.001, "spot b: listen-through 0.25");
 	json_decref(st);
+
+	/* ...01 (heard b) now hears a; ...00 hears b.  People count once
+	 * in the totals and their union, once per spot. */
+	store_tx_begin(s);
+	for (i = 0; i < 2; i++) {
+		memset(&c, 0, sizeof(c));
+		snprintf(cid, sizeof(cid), "reach-more-%zu", i);
+		c.call_id = cid;
+		c.direction = "out";
+		c.msisdn = c.peer = i ? "+8801711000000" : "+8801711000001";
+		c.union_code = "20224510";
+		c.script = "callout";
+		c.started_at = AT(0, 11, 0);
+		c.answered_at = AT(0, 11, 0) + 1000;
+		c.ended_at = AT(0, 11, 1);
+		c.outcome = "answered";
+		c.played_ms = 1000;
+		c.campaign_id = id;
+		c.spot_id = i ? spot_b : spot_a;
+		calls_record(s, &c);
+	}
+	store_tx_commit(s);
+	st = camp_campaign_status(s, id, AT(0, 11, 5), 1);
+	t = json_object_get(st, "totals");
+	is_int(json_integer_value(json_object_get(t, "placed")), 6,
+	    "two more calls: 6 placed");
+	is_int(json_integer_value(json_object_get(t, "reached")), 3,
+	    "... still 3 people reached");
+	sp = json_object_get(st, "spots");
+	is_int(json_integer_value(json_object_get(json_array_get(sp, 0),
+	    "reached")), 3, "spot a: 3 people (...00, ...01, the caller)");
+	is_int(json_integer_value(json_object_get(json_array_get(sp, 1),
+	    "reached")), 2, "spot b: 2 people (...01, ...00)");
+	u = json_array_get(json_object_get(st, "unions"), 0);
+	is_str(json_string_value(json_object_get(u, "code")), "20224510",
+	    "unions in code order");
+	is_int(json_integer_value(json_object_get(u, "reached")), 2,
+	    "Ali Akbar Deil: still 2 people");
+	is_int(json_integer_value(json_object_get(u, "placed")), 6,
+	    "... 6 calls placed (the hotline call was in the other union)");
+	is_str(json_string_value(json_object_get(u, "name_en")),
+	    "Ali Akbar Deil", "... with its name");
+	json_decref(st);
+}
+
+/*
+ * A database made before the counters (schema version 7) with a campaign
+ * under way: the upgrade fills them from the contacts and call records,
+ * and the calls recorded after it keep them.
+ */
+static void
+test_upgrade(void)
+{
+	static const char seed[] =
+	    "INSERT INTO spots (id, name, created_at, source_sha256,"
+	    " source_format, source_rate, source_channels, source_bytes,"
+	    " source_seconds, codec, frames, seconds, target_lufs,"
+	    " lufs_before, lufs_after, true_peak, gain_db, original_path,"
+	    " cache_path) VALUES (1, 'a', 0, '', 'WAV', 8000, 1, 1, 10,"
+	    " 'ulaw', 500, 10, -19, -20, -19, -2, 1, 'a.wav', 'a.sau');"
+	    "INSERT INTO campaigns (id, name, channels, starts_at, ends_at,"
+	    " windows, per_day, per_week, airings, placed, audience,"
+	    " created_at) VALUES (1, 'old', 'call', 1796090400, 1796695200,"
+	    " '10:00-13:00', 1, 3, 1, 3, 4, 0);"
+	    "INSERT INTO campaign_spots VALUES (1, 1, 1);"
+	    "INSERT INTO campaign_contacts (campaign_id, recipient_id, ord,"
+	    " union_code, state, next_at) VALUES (1, 1, 0, 'U1', 2, 0),"
+	    " (1, 2, 1, 'U1', 0, 0), (1, 3, 2, 'U2', 1, 0),"
+	    " (1, 4, 3, 'U2', 0, 0);"
+	    "INSERT INTO calls (call_id, direction, msisdn, peer, union_code,"
+	    " script, started_at, answered_at, ended_at, outcome, played_ms,"
+	    " played_full, campaign_id, spot_id) VALUES"
+	    " ('u1', 'out', '+8801711000001', '01711000001', 'U1', 'callout',"
+	    " 0, 1, 2, 'answered', 10000, 1, 1, 1),"
+	    " ('u2', 'out', '+8801711000001', '01711000001', 'U1', 'callout',"
+	    " 0, 1, 2, 'answered', 5000, 0, 1, 1),"
+	    " ('u3', 'out', '+8801711000003', '01711000003', 'U2', 'callout',"
+	    " 0, NULL, 2, 'no_answer', 0, 0, 1, 1),"
+	    " ('u4', 'in', NULL, 'anon', NULL, 'hotline',"
+	    " 0, 1, 2, 'answered', 2500, 0, 1, 1);"
+	    "PRAGMA user_version = 7;";
+	struct store	*s;
+	struct call_rec	 c;
+	sqlite3		*db;
+	char		 path[128], err[256];
+	json_t		*st, *t, *u;
+	int		 i, bad = 0;
+
+	snprintf(path, sizeof(path), "%s/v7.db", fixture_dir);
+	if (sqlite3_open(path, &db) != SQLITE_OK)
+		bad++;
+	for (i = 0; i < 7 && !bad; i++)
+		if (sqlite3_exec(db, store_migrations[i], NULL, NULL, NULL) !=
+		    SQLITE_OK)
+			bad++;
+	if (!bad && sqlite3_exec(db, seed, NULL, NULL, NULL) != SQLITE_OK) {
+		diag("seed: %s", sqlite3_errmsg(db));
+		bad++;
+	}
+	sqlite3_close(db);
+	is_int(bad, 0, "a version 7 database with a campaign under way");
+	if ((s = store_open(path, err, sizeof(err))) == NULL) {
+		ok(0, "upgrade: %s", err);
+		return;
+	}
+	is_int(store_version(s), store_nmigrations, "upgraded to version %d",
+	    store_nmigrations);
+	st = camp_campaign_status(s, 1, MS(1796090400) + H, 1);
+	t = json_object_get(st, "totals");
+	is_int(json_integer_value(json_object_get(t, "pending")), 3,
+	    "pending: the 3 contacts waiting or calling");
+	is_int(json_integer_value(json_object_get(t, "placed")), 3,
+	    "placed 3, from the call records");
+	is_int(json_integer_value(json_object_get(t, "answered")), 2,
+	    "answered 2");
+	is_int(json_integer_value(json_object_get(t, "reached")), 2,
+	    "reached 2 (...01 twice, the anonymous caller)");
+	is_int(json_integer_value(json_object_get(t, "hotline_plays")), 1,
+	    "1 hotline play");
+	ok(fabs(json_real_value(json_object_get(t, "listen_through")) -
+	    (1 + 0.5 + 0.25) / 3) < 0.001, "listen-through (1 + 0.5 + 0.25) "
+	    "/ 3 (%g)", json_real_value(json_object_get(t, "listen_through")));
+	u = json_object_get(st, "unions");
+	is_int(json_array_size(u), 2, "two unions (the caller's is unknown)");
+	is_int(json_integer_value(json_object_get(json_array_get(u, 1),
+	    "audience")), 2, "U2: audience 2, from its contacts");
+	json_decref(st);
+
+	/* A call after the upgrade: ...03 now answers. */
+	memset(&c, 0, sizeof(c));
+	c.call_id = "u5";
+	c.direction = "out";
+	c.msisdn = "+8801711000003";
+	c.peer = "01711000003";
+	c.union_code = "U2";
+	c.script = "callout";
+	c.started_at = MS(1796090400) + H;
+	c.answered_at = c.started_at + 1000;
+	c.ended_at = c.started_at + 12000;
+	c.outcome = "answered";
+	c.played_ms = 10000;
+	c.played_full = 1;
+	c.campaign_id = 1;
+	c.spot_id = 1;
+	store_tx_begin(s);
+	calls_record(s, &c);
+	camp_call_done(s, 1, 3, 1, 1, MS(1796090400) + H, 2, 60);
+	store_tx_commit(s);
+	st = camp_campaign_status(s, 1, MS(1796090400) + H, 1);
+	t = json_object_get(st, "totals");
+	is_int(json_integer_value(json_object_get(t, "reached")), 3,
+	    "a call after the upgrade: reached 3");
+	is_int(json_integer_value(json_object_get(t, "full")), 2,
+	    "... 2 played to the end");
+	is_int(json_integer_value(json_object_get(t, "pending")), 2,
+	    "... and its contact done: 2 pending");
+	json_decref(st);
+	store_close(s);
 }
 
 int
@@ -563,9 +763,12 @@ main(void)
 
 	test_refusals();
 	test_plan_and_claims(s);
+	pending_kept("after claims, retries, a restart and a cancel");
 	test_caps_budget(s);
+	pending_kept("after caps and a budget");
 	test_hotline(s);
 	test_reach(s);
+	test_upgrade();
 	json_decref(body_json);
 	fixture_close(s);
 	return done_testing();
