@@ -45,9 +45,9 @@ const struct cmd_entry cmd_alert_entry = {
 	"alert send --kind warning|relief_notice|awareness --area CODE "
 	"[--area CODE ...] [--text-bn TEXT] [--text-en TEXT] [--priority 0-3] "
 	"[--channels sms[,voice]] [--confirm-within SECONDS] [--start TIME] "
-	"[--expires TIME] [--wait]\n"
+	"[--expires TIME] [--supersedes ID] [--wait]\n"
 	"alert status ID [--wait]\n"
-	"alert cancel ID\n"
+	"alert cancel ID [--all-clear [--text-bn TEXT] [--text-en TEXT]]\n"
 	"alert list [--limit N]",
 	"send a warning or notice to areas, follow, cancel or list alerts",
 	cmd_alert_exec
@@ -63,12 +63,14 @@ enum alert_opt {
 	AO_CONFIRM,
 	AO_START,
 	AO_EXPIRES,
+	AO_SUPERSEDES,
 	AO_N
 };
 #define OPT_SEND	0x2001
 #define OPT_AREA	0x2101
 #define OPT_WAIT	0x2102
 #define OPT_LIMIT	0x2103
+#define OPT_ALLCLEAR	0x2104
 
 /* The first AO_N entries in enum alert_opt order. */
 static const struct option cmd_alert_opts[] = {
@@ -80,9 +82,11 @@ static const struct option cmd_alert_opts[] = {
 	{ "confirm-within", required_argument, NULL, OPT_SEND + AO_CONFIRM },
 	{ "start", required_argument, NULL, OPT_SEND + AO_START },
 	{ "expires", required_argument, NULL, OPT_SEND + AO_EXPIRES },
+	{ "supersedes", required_argument, NULL, OPT_SEND + AO_SUPERSEDES },
 	{ "area", required_argument, NULL, OPT_AREA },
 	{ "wait", no_argument, NULL, OPT_WAIT },
 	{ "limit", required_argument, NULL, OPT_LIMIT },
+	{ "all-clear", no_argument, NULL, OPT_ALLCLEAR },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -97,6 +101,7 @@ struct alert_args {
 	size_t		 nareas;
 	const char	*limit;
 	int		 wait;
+	int		 all_clear;	/* cancel --all-clear */
 	const char	*send_opt;	/* first send-only option, for errors */
 };
 
@@ -326,6 +331,14 @@ alert_send_body(struct sk_ctx *ctx, const struct cmd_entry *entry,
 		}
 		json_object_set_new(req, keys[o], v);
 	}
+	if ((p = a->v[AO_SUPERSEDES]) != NULL) {
+		if ((n = sk_num(p)) < 1) {
+			*rc = sk_usage(ctx, entry, "--supersedes: \"%s\" is not "
+			    "an alert ID", p);
+			goto fail;
+		}
+		json_object_set_new(req, "supersedes", json_integer(n));
+	}
 	return req;
 
 fail:
@@ -494,8 +507,18 @@ alert_cancel_print(struct sk_ctx *ctx, json_t *o, void *arg)
 {
 	long long	 n = sk_int(o, "stopped");
 
+	json_t		*ac = json_object_get(o, "all_clear");
+
 	printf("alert %lld %s: %lld message%s stopped\n", sk_int(o, "id"),
 	    sk_str(o, "status", "cancelled"), n, al_s(n));
+	if (json_is_object(ac) && sk_int(ac, "id") > 0)
+		printf("all clear: alert %lld to the %lld people reached "
+		    "(%lld SMS, %lld call%s)\n", sk_int(ac, "id"),
+		    sk_int(ac, "messages") + sk_int(ac, "calls"),
+		    sk_int(ac, "messages"), sk_int(ac, "calls"),
+		    al_s(sk_int(ac, "calls")));
+	else if (json_is_object(ac))
+		printf("all clear: nobody was reached, none sent\n");
 	return SK_EXIT_OK;
 }
 
@@ -536,6 +559,52 @@ alert_list_print(struct sk_ctx *ctx, json_t *o, void *arg)
 	return SK_EXIT_OK;
 }
 
+/*
+ * cancel ID --all-clear [--text-bn T] [--text-en T]: the stock all-clear,
+ * or these texts, to the people the alert reached (docs/api.md).
+ */
+static int
+alert_cancel(struct sk_ctx *ctx, const struct cmd_entry *entry,
+    const struct alert_args *a, long long id)
+{
+	json_t		*body, *ac;
+	char		 path[64], *data;
+	int		 o, rc;
+
+	for (o = 0; o < AO_N; o++)
+		if (a->v[o] != NULL && o != AO_TEXT_BN && o != AO_TEXT_EN)
+			return sk_usage(ctx, entry, "--%s is not an option of "
+			    "alert cancel", cmd_alert_opts[o].name);
+	if (a->nareas > 0 || a->wait || a->limit != NULL)
+		return sk_usage(ctx, entry, "alert cancel takes only "
+		    "--all-clear, --text-bn and --text-en");
+	ac = json_object();
+	for (o = AO_TEXT_BN; o <= AO_TEXT_EN; o++) {
+		if (a->v[o] == NULL || a->v[o][0] == '\0')
+			continue;
+		if (!text_utf8_valid(a->v[o], strlen(a->v[o]))) {
+			json_decref(ac);
+			return sk_usage(ctx, entry, "--%s: not valid UTF-8",
+			    cmd_alert_opts[o].name);
+		}
+		json_object_set_new(ac, o == AO_TEXT_BN ? "text_bn" :
+		    "text_en", json_string(a->v[o]));
+	}
+	if (json_object_size(ac) == 0) {
+		json_decref(ac);
+		ac = json_true();
+	}
+	body = json_pack("{s:o}", "all_clear", ac);
+	if ((data = json_dumps(body, JSON_COMPACT)) == NULL)
+		fatalx("%s: json_dumps", __func__);
+	json_decref(body);
+	snprintf(path, sizeof(path), "/api/v1/alerts/%lld/cancel", id);
+	rc = sk_call(ctx, CLIENT_POST, path, "application/json", data,
+	    strlen(data), "alert cancel", alert_cancel_print, NULL);
+	free(data);
+	return rc;
+}
+
 static int
 cmd_alert_exec(struct sk_ctx *ctx, const struct cmd_entry *entry, int argc,
     char **argv)
@@ -569,6 +638,9 @@ cmd_alert_exec(struct sk_ctx *ctx, const struct cmd_entry *entry, int argc,
 		case OPT_LIMIT:
 			a.limit = optarg;
 			break;
+		case OPT_ALLCLEAR:
+			a.all_clear = 1;
+			break;
 		default:
 			rc = sk_getopt_exit(ch);
 			goto out;
@@ -581,7 +653,10 @@ cmd_alert_exec(struct sk_ctx *ctx, const struct cmd_entry *entry, int argc,
 	}
 
 	if (strcmp(verb, "send") == 0) {
-		if (nops != 0)
+		if (a.all_clear)
+			rc = sk_usage(ctx, entry, "--all-clear is an option "
+			    "of alert cancel");
+		else if (nops != 0)
 			rc = sk_usage(ctx, entry, "alert send: unexpected "
 			    "argument %s (quote texts with spaces)",
 			    argv[optind + 1]);
@@ -592,7 +667,7 @@ cmd_alert_exec(struct sk_ctx *ctx, const struct cmd_entry *entry, int argc,
 		goto out;
 	}
 	if (strcmp(verb, "list") == 0) {
-		if (nops != 0 || a.send_opt != NULL || a.wait)
+		if (nops != 0 || a.send_opt != NULL || a.wait || a.all_clear)
 			rc = sk_usage(ctx, entry, "alert list takes only "
 			    "--limit N");
 		else
@@ -605,10 +680,19 @@ cmd_alert_exec(struct sk_ctx *ctx, const struct cmd_entry *entry, int argc,
 		goto out;
 	}
 
-	/* status ID [--wait], cancel ID */
+	/* status ID [--wait], cancel ID [--all-clear [texts]] */
 	if (nops != 1 || (id = sk_num(argv[optind + 1])) < 1) {
 		rc = sk_usage(ctx, entry, "alert %s takes one alert ID (a "
 		    "number)", verb);
+		goto out;
+	}
+	if (strcmp(verb, "cancel") == 0 && a.all_clear) {
+		rc = alert_cancel(ctx, entry, &a, id);
+		goto out;
+	}
+	if (a.all_clear) {
+		rc = sk_usage(ctx, entry, "--all-clear is an option of alert "
+		    "cancel");
 		goto out;
 	}
 	if (a.send_opt != NULL || a.limit != NULL) {

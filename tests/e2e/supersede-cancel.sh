@@ -13,6 +13,8 @@
 #	    (stock English text naming the warning) goes only to numbers
 #	    that got the cancelled warning
 #	the statuses link the three alerts
+#	the CLI: `alert send --supersedes`, `alert cancel --all-clear` with
+#	    an own text, and its usage errors
 set -u
 . "$top_srcdir/tests/lib/common.sh"
 
@@ -123,5 +125,37 @@ is "$CODE:$(sk_jq .stopped):$(sk_jq .all_clear)" "200:0:null" \
 sk_req POST /api/v1/alerts -d "{\"kind\":\"warning\",\"areas\":[\"$U\"],
     \"text_en\":\"x\",\"supersedes\":$A2}"
 is "$CODE" 409 "a cancelled alert cannot be superseded: 409"
+
+# --- the same from the CLI ----------------------------------------------------
+cli() { "$top_builddir/sanket" "$@" 2>&1; }
+OUT=$(cli --json alert send --kind warning --area "$U" \
+    --text-en "Fifth warning: wind 90 km/h")
+A5=$(printf '%s' "$OUT" | jq -r .id)
+ok "sanket alert send: a fifth warning ($A5) starts going out" \
+    sk_wait_until 20 "$SK_SANKETD_PID" -- ngot_at_least "Fifth warning" 2
+OUT=$(cli alert send --kind warning --area "$U" \
+    --text-en "Sixth warning: wind 120 km/h" --supersedes "$A5")
+like "$OUT" "^alert [0-9]+ queued: $N messages" \
+    "sanket alert send --supersedes: queued to all $N"
+A6=$(printf '%s' "$OUT" | sed -n '1s/^alert \([0-9]*\) .*/\1/p')
+is "$(q "SELECT superseded_by FROM alerts WHERE id = $A5")" "$A6" \
+    "... and the fifth is superseded by it"
+ok "the sixth reaches 3" sk_wait_until 30 "$SK_SANKETD_PID" -- \
+    ngot_at_least "Sixth warning" 3
+OUT=$(cli alert cancel "$A6" --all-clear --text-en "Sixth withdrawn: stay alert")
+like "$OUT" "^alert $A6 cancelled: [0-9]+ messages? stopped" \
+    "sanket alert cancel --all-clear: cancelled"
+like "$OUT" "all clear: alert [0-9]+ to the [0-9]+ people reached" \
+    "... and says whom the all-clear goes to"
+M6=$(printf '%s' "$OUT" | sed -n 's/^all clear: alert [0-9]* to the \([0-9]*\) .*/\1/p')
+ok "the all-clear in its own words reaches those $M6" \
+    sk_wait_until 30 "$SK_SANKETD_PID" -- ngot_at_least "Sixth withdrawn" "${M6:-1}"
+is "$(q "SELECT a.text_en FROM alerts a JOIN alerts w ON w.all_clear_id = a.id
+    WHERE w.id = $A6")" "Sixth withdrawn: stay alert" "stored as the sixth's all-clear"
+OUT=$(cli alert cancel "$A6" --all-clear --area "$U") && rc=0 || rc=$?
+is "$rc" 2 "--area with cancel: a usage error (exit 2)"
+OUT=$(cli alert status "$A6" --all-clear) && rc=0 || rc=$?
+is "$rc" 2 "--all-clear with status: a usage error"
+is "$(q "SELECT count(*) FROM alerts")" 7 "7 alerts in all: nothing from the refusals"
 
 done_testing
