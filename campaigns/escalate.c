@@ -441,10 +441,13 @@ camp_alert_all_clear(struct store *s, int64_t old, const char *bn,
 	    " AND m.recipient_id NOT IN (SELECT recipient_id FROM messages"
 	    " WHERE alert_id = ?1 AND channel = 'sms' AND state IN (2, 3) AND"
 	    " recipient_id IS NOT NULL)";
+	/* Of the old one's kind and priority (a warning's: 3). */
 	static const char ins[] = "INSERT INTO alerts (kind, priority,"
 	    " text_bn, text_en, starts_at, created_at, token_id, channels,"
-	    " escalate) VALUES ('warning', 3, ?1, ?2, ?3, ?3, nullif(?4, 0),"
-	    " ?5, 0)";
+	    " escalate) SELECT kind, priority, ?1, ?2, ?3, ?3, nullif(?4, 0),"
+	    " ?5, 0 FROM alerts WHERE id = ?6";
+	static const char kind[] = "SELECT kind = 'warning', priority"
+	    " FROM alerts WHERE id = ?1";
 	static const char areas[] = "INSERT INTO alert_areas (alert_id, code)"
 	    " SELECT ?2, code FROM alert_areas WHERE alert_id = ?1";
 	/* Language as the fan-out picks it: the person's, if that text
@@ -453,7 +456,7 @@ camp_alert_all_clear(struct store *s, int64_t old, const char *bn,
 	    " recipient_id, union_code, lang, channel, priority, next_at,"
 	    " parts) SELECT ?2, m.recipient_id, m.union_code,"
 	    " CASE WHEN (r.lang = 'en' AND ?5 > 0) OR ?4 = 0 THEN 'en'"
-	    " ELSE 'bn' END, 'sms', 3, ?3,"
+	    " ELSE 'bn' END, 'sms', ?6, ?3,"
 	    " CASE WHEN (r.lang = 'en' AND ?5 > 0) OR ?4 = 0 THEN ?5"
 	    " ELSE ?4 END FROM messages m JOIN recipients r ON"
 	    " r.id = m.recipient_id WHERE m.alert_id = ?1 AND"
@@ -462,7 +465,7 @@ camp_alert_all_clear(struct store *s, int64_t old, const char *bn,
 	    " recipient_id, union_code, lang, channel, priority, next_at,"
 	    " parts) SELECT ?2, m.recipient_id, m.union_code,"
 	    " CASE WHEN (r.lang = 'en' AND ?5 > 0) OR ?4 = 0 THEN 'en'"
-	    " ELSE 'bn' END, 'voice', 3, ?3, 0 FROM messages m JOIN"
+	    " ELSE 'bn' END, 'voice', ?6, ?3, 0 FROM messages m JOIN"
 	    " recipients r ON r.id = m.recipient_id WHERE m.alert_id = ?1"
 	    " AND m.channel = 'voice' AND m.state = 3 AND m.recipient_id"
 	    " NOT IN (SELECT recipient_id FROM messages WHERE alert_id = ?1"
@@ -475,7 +478,7 @@ camp_alert_all_clear(struct store *s, int64_t old, const char *bn,
 	char		 sbn[256], sen[256];
 	int64_t		 nsms = 0, ncall = 0, now = store_now();
 	sqlite3_stmt	*st;
-	int		 i;
+	int		 i, warning = 1, prio = PRIO_WARNING;
 
 	memset(made, 0, sizeof(*made));
 	for (i = 0; i < 2; i++) {
@@ -492,11 +495,27 @@ camp_alert_all_clear(struct store *s, int64_t old, const char *bn,
 		    (long long)old);
 		return 0;
 	}
+	if ((st = store_prepare(s, kind)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, old);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		warning = sqlite3_column_int(st, 0);
+		prio = sqlite3_column_int(st, 1);
+	}
+	sqlite3_reset(st);
 	if (bn == NULL && en == NULL) {
-		snprintf(sbn, sizeof(sbn), "সতর্কতা প্রত্যাহার: সতর্কবার্তা "
-		    "#%lld প্রত্যাহার করা হয়েছে।", (long long)old);
-		snprintf(sen, sizeof(sen), "All clear: warning #%lld has been "
-		    "withdrawn.", (long long)old);
+		if (warning) {
+			snprintf(sbn, sizeof(sbn), "সতর্কতা প্রত্যাহার: "
+			    "সতর্কবার্তা #%lld প্রত্যাহার করা হয়েছে।",
+			    (long long)old);
+			snprintf(sen, sizeof(sen), "All clear: warning #%lld "
+			    "has been withdrawn.", (long long)old);
+		} else {
+			snprintf(sbn, sizeof(sbn), "বিজ্ঞপ্তি #%lld প্রত্যাহার "
+			    "করা হয়েছে।", (long long)old);
+			snprintf(sen, sizeof(sen), "Notice #%lld has been "
+			    "withdrawn.", (long long)old);
+		}
 		bn = sbn;
 		en = sen;
 	}
@@ -513,6 +532,7 @@ camp_alert_all_clear(struct store *s, int64_t old, const char *bn,
 	sqlite3_bind_int64(st, 4, token_id);
 	sqlite3_bind_text(st, 5, nsms == 0 ? "voice" : ncall == 0 ? "sms" :
 	    "sms,voice", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, old);
 	if (camp_step(s, st, "all-clear: insert") == -1)
 		return -1;
 	made->id = sqlite3_last_insert_rowid(store_db(s));
@@ -530,6 +550,7 @@ camp_alert_all_clear(struct store *s, int64_t old, const char *bn,
 		sqlite3_bind_int64(st, 3, now * 1000);
 		sqlite3_bind_int(st, 4, bn != NULL ? made->bn.parts : 0);
 		sqlite3_bind_int(st, 5, en != NULL ? made->en.parts : 0);
+		sqlite3_bind_int(st, 6, prio);
 		if (camp_step(s, st, "all-clear: messages") == -1)
 			return -1;
 		made->messages += sqlite3_changes(store_db(s));

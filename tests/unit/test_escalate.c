@@ -446,6 +446,28 @@ main(void)
 		    none.id == 0 && none.messages == 0, "nobody reached: no "
 		    "all-clear alert");
 	}
+	{
+		struct alert_made	 rn;
+
+		w8 = mk("{\"kind\":\"relief_notice\",\"areas\":[\"20224510\"],"
+		    "\"text_en\":\"Rice at the school, 10:00\"}", NULL);
+		exec("UPDATE messages SET state = 3 WHERE alert_id = %lld AND"
+		    " recipient_id = " RID(1), (long long)w8);
+		ok(store_tx_begin(s) == 0 && camp_alert_cancel(s, w8,
+		    &stopped) == 0 && camp_alert_all_clear(s, w8, NULL, NULL,
+		    1, &rn) == 0 && store_tx_commit(s) == 0 && rn.id > 0,
+		    "a relief notice cancelled with the stock all-clear");
+		is_str(str("SELECT kind || ':' || priority || ':' || text_en"
+		    " FROM alerts WHERE id = %lld", (long long)rn.id),
+		    str("SELECT 'relief_notice:' || priority || ':Notice #' ||"
+		    " id || ' has been withdrawn.' FROM alerts WHERE id = %lld",
+		    (long long)w8), "... is a relief notice of the same "
+		    "priority, saying the notice is withdrawn (not a warning)");
+		is_int(count("SELECT count(*) FROM messages WHERE alert_id ="
+		    " %lld AND priority = (SELECT priority FROM alerts WHERE"
+		    " id = %lld)", (long long)rn.id, (long long)w8), 1,
+		    "... its one message at that priority");
+	}
 
 	fixture_close(s);
 	return done_testing();
