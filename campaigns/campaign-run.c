@@ -10,7 +10,7 @@
  *	CALLING --not answered, none left: airing given up--> WAITING | DONE
  *	CALLING --never placed--> WAITING (no attempt counted)
  *	WAITING --opted out (camp_claim); flight over, cancelled
- *	    (camp_sweep, a few hundred at a time)--> STOPPED
+ *	    (camp_sweep, fifty a voice tick)--> STOPPED
  *
  * The next airing is the plan's (sched_due) but never sooner than the
  * frequency caps allow after the last one heard (sched_spacing), moved

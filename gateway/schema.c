@@ -442,7 +442,7 @@ const char *const store_migrations[] = {
 	 * campaigns.pending counts the contacts still WAITING or CALLING
 	 * (campaign-run.c keeps it as rows move to DONE or STOPPED).  A
 	 * cancelled or finished campaign's waiting contacts are STOPPED a
-	 * few hundred at a time by camp_sweep, not in one statement that
+	 * few dozen at a time by camp_sweep, not in one statement that
 	 * would hold the loop for seconds; swept_at marks it done.
 	 * campaign_unions holds each union's audience (written by the plan)
 	 * and the people reached there; campaign_reach the call counters per
