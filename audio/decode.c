@@ -6,7 +6,9 @@
  * The file streams through in blocks of DEC_BLOCK frames: each block is
  * downmixed (the mean of the channels) and pushed through the resampler,
  * so memory is the output signal, whatever the source's rate and channel
- * count.  The SHA-256 of the bytes is computed on the side (libcrypto).
+ * count.  From DEC_MT_SECONDS (or an unknown length: Ogg) libsamplerate
+ * runs on a second thread while this one decodes, and the two share what
+ * is left when the file ends (au_resampler_new_threaded).  The SHA-256 of the bytes is computed on the side (libcrypto).
  *
  * Refusals, each with its own code (audio.h): zero bytes or no frames
  * (E_EMPTY); a format libsndfile does not know (E_NOT_AUDIO: the name of
@@ -42,6 +44,7 @@
 #define DEC_CLAMP	1000.0f		/* |sample| cap for float files */
 #define DEC_FULLSCALE	0.99990f	/* counts as clipped at or above */
 #define DEC_SFE_BAD_FILE 7		/* libsndfile's internal SFE_BAD_FILE */
+#define DEC_MT_SECONDS	2.0		/* from here, resample on two threads */
 
 struct dec_mem {
 	const unsigned char	*p;
@@ -296,7 +299,11 @@ dec_stream(SNDFILE *sf, const SF_INFO *info, const char *what,
 		    "header promises more audio than the file holds", what);
 
 	out_rate = o->out_rate > 0 ? o->out_rate : info->samplerate;
-	if ((rs = au_resampler_new(info->samplerate, out_rate, err)) == NULL)
+	/* Longer than a prompt: libsamplerate on a second thread. */
+	rs = info->frames >= DEC_MT_SECONDS * info->samplerate ?
+	    au_resampler_new_threaded(info->samplerate, out_rate, err) :
+	    au_resampler_new(info->samplerate, out_rate, err);
+	if (rs == NULL)
 		return -1;
 	pcm = au_pcm_new(out_rate);
 	/* The length is known (not Ogg): grow the output once. */

@@ -432,6 +432,98 @@ check_aligned(int rate)
 	free(x);
 }
 
+/* x[0..n) through rs in blocks of `block` (0: one push); 0 or -1. */
+static int
+push_all(struct au_resampler *rs, const float *x, size_t n, size_t block,
+    struct au_pcm *out, struct au_err *e)
+{
+	size_t	 at, k;
+
+	if (block == 0)
+		return au_resampler_push(rs, x, n, 1, out, e);
+	for (at = 0; at < n; at += k) {
+		k = n - at < block ? n - at : block;
+		if (au_resampler_push(rs, x + at, k, at + k == n, out, e) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * libsamplerate on a second thread (au_resampler_new_threaded): pushed
+ * whole, the last push splits what the thread has not taken at a point
+ * on both parts' sample grid; pushed in file-sized blocks, the thread
+ * follows the decoder and splits what is left at the end.  Either way
+ * the output must be one pass's, to float rounding, from every rate.
+ */
+static void
+check_threaded(int rate, size_t block)
+{
+	struct au_err		 e = { NULL, "" };
+	struct au_resampler	*rs;
+	struct au_pcm		*one, *two;
+	float			*x, *noise;
+	size_t			 n = (size_t)rate * 20, i, split;
+	double			 d, worst = 0;
+
+	x = ta_sine(rate, n, 997, 0.3);
+	noise = ta_noise(n, 0.2, (unsigned int)rate);
+	for (i = 0; i < n; i++)
+		x[i] += noise[i] + (float)(0.2 * sin(2 * M_PI * 3301 * i /
+		    rate));
+	one = au_pcm_new(8000);
+	two = au_pcm_new(8000);
+	rs = au_resampler_new(rate, 8000, &e);
+	ok(rs != NULL && push_all(rs, x, n, 4096, one, &e) == 0,
+	    "%d Hz: one thread", rate);
+	au_resampler_free(rs);
+	rs = au_resampler_new_threaded(rate, 8000, &e);
+	if (!ok(rs != NULL && push_all(rs, x, n, block, two, &e) == 0,
+	    "%d Hz, %s: two threads", rate, block ? "blocks" : "whole"))
+		diag("%s", e.msg);
+	split = rs != NULL ? au_resampler_split(rs) : 0;
+	au_resampler_free(rs);
+	for (i = 0; i < one->n && i < two->n; i++)
+		if ((d = fabs(one->s[i] - two->s[i])) > worst)
+			worst = d;
+	ok(one->n > 0 && (one->n > two->n ? one->n - two->n :
+	    two->n - one->n) <= 1 && worst < 1e-5, "%d Hz, %s: %zu samples "
+	    "against %zu, split at %zu, largest difference %.2g", rate,
+	    block ? "blocks" : "whole", two->n, one->n, split, worst);
+	if (block == 0)
+		ok(split > 0, "%d Hz, whole: the last push split the work",
+		    rate);
+	au_pcm_free(one);
+	au_pcm_free(two);
+	free(noise);
+	free(x);
+}
+
+/* A threaded converter freed before its last push: the thread ends. */
+static void
+check_threaded_abandoned(void)
+{
+	struct au_err		 e = { NULL, "" };
+	struct au_resampler	*rs;
+	struct au_pcm		*out;
+	float			*x;
+
+	x = ta_sine(44100, 44100 * 3, 440, 0.5);
+	out = au_pcm_new(8000);
+	rs = au_resampler_new_threaded(44100, 8000, &e);
+	ok(rs != NULL && au_resampler_push(rs, x, 44100 * 3, 0, out, &e) ==
+	    0, "threaded: a push without last");
+	au_resampler_free(rs);
+	ok(1, "threaded: freed before the end, the thread joined");
+	rs = au_resampler_new_threaded(44100, 8000, &e);
+	au_resampler_free(rs);
+	ok(1, "threaded: freed before any push");
+	ok(au_resampler_new_threaded(0, 8000, &e) == NULL &&
+	    strcmp(e.code, AU_E_UNSUPPORTED) == 0, "threaded: rate 0 refused");
+	au_pcm_free(out);
+	free(x);
+}
+
 static void
 test_resampler(void)
 {
@@ -488,6 +580,13 @@ test_resampler(void)
 	check_aligned(6000);
 	check_aligned(11025);
 	check_aligned(16000);
+	check_threaded(44100, 0);
+	check_threaded(44100, 4096);
+	check_threaded(48000, 0);
+	check_threaded(11025, 0);
+	check_threaded(16000, 4096);
+	check_threaded(192000, 0);
+	check_threaded_abandoned();
 }
 
 int
