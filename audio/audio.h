@@ -96,6 +96,13 @@ void		 au_pcm_append(struct au_pcm *, const float *, size_t);
 void		 au_pcm_reserve(struct au_pcm *, size_t more);
 /* n samples of silence. */
 void		 au_pcm_pad(struct au_pcm *, size_t);
+/*
+ * Map the pages of a fresh buffer now, in one system call, rather than a
+ * page fault each on first write; only from AU_PREFAULT_MIN bytes, a hint
+ * (nothing happens where the kernel cannot).  au_pcm_reserve does it.
+ */
+#define AU_PREFAULT_MIN		(256 * 1024)
+void		 au_prefault(void *, size_t len);
 double		 au_pcm_seconds(const struct au_pcm *);
 
 /* --- decode.c: any file libsndfile reads, to mono ------------------------ */

@@ -499,6 +499,23 @@ check_threaded(int rate, size_t block)
 	free(x);
 }
 
+/* au_prefault maps pages; what the buffer holds stays as it was. */
+static void
+check_prefault(void)
+{
+	size_t	 n = 3 * AU_PREFAULT_MIN / sizeof(float) + 7, i, bad = 0;
+	float	*x = ta_noise(n, 0.5, 7), *y = ta_noise(n, 0.5, 7);
+
+	au_prefault(x + 1, (n - 1) * sizeof(*x));
+	au_prefault(x, 100);
+	au_prefault(x, 0);
+	for (i = 0; i < n; i++)
+		bad += x[i] != y[i];
+	ok(bad == 0, "prefault: %zu of %zu samples changed", bad, n);
+	free(x);
+	free(y);
+}
+
 /* A threaded converter freed before its last push: the thread ends. */
 static void
 check_threaded_abandoned(void)
@@ -587,6 +604,7 @@ test_resampler(void)
 	check_threaded(16000, 4096);
 	check_threaded(192000, 0);
 	check_threaded_abandoned();
+	check_prefault();
 }
 
 int
