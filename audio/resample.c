@@ -17,10 +17,11 @@
  * input sample, down to the lowest rate rate_in / M >= DEC_MIN_RATIO x
  * rate_out, whose aliases all fold above the output band (44.1 kHz / 5 =
  * 8.82 kHz, 48 kHz / 5 = 9.6 kHz).  libsamplerate then does the last,
- * fractional step, from at most 1.2 times the output rate, where its
- * filter is shortest.  A minute of 44.1 kHz audio: ~0.48 s of CPU
- * through libsamplerate alone, ~0.09 s via 11.025 kHz, ~0.08 s via
- * 8.82 kHz, with the same passband and a stop band below G.711's noise.
+ * fractional step, from 1.1-1.4 times the output rate (up to 2.2 when
+ * there is no decimator), where its filter is short: a minute of
+ * 44.1 kHz audio takes ~0.48 s of CPU through libsamplerate alone,
+ * ~0.09 s via 11.025 kHz, ~0.08 s via 8.82 kHz, with the same passband
+ * and a stop band below G.711's noise.
  *
  * Streaming: au_resampler_push() feeds any number of input blocks; the
  * output is time-aligned with the input (libsamplerate compensates its own
@@ -30,6 +31,14 @@
  * the last ~filter length of output), so the last RS_HOLD samples of every
  * push are held back and sent with the final call.  Same rate in and out:
  * samples are copied.
+ *
+ * Two threads (au_resampler_new_threaded): the caller's thread runs the
+ * decimator and appends its output to blocks (struct rs_mt); a second
+ * thread runs libsamplerate over them as they come (rs_mt_main).  The
+ * last push splits what that thread has not taken between the two, at a
+ * point where both parts' outputs fall on the same sample grid, each
+ * part with RS_MT_EDGE or more samples of real signal past the split, so
+ * the output is one pass's (rs_mt_finish; test_audio_decode compares).
  */
 #include "config.h"
 
