@@ -22,7 +22,9 @@
  * Ownership: *_new / *_free pairs, *_free(NULL) is a no-op; out-parameters
  * named `**out` receive memory the caller frees with the matching _free.
  * Samples are float in [-1, 1]; 8 kHz is AU_RATE.  Not thread-safe (the
- * espeak-ng engine is global); sanket runs it from one thread.
+ * espeak-ng engine is global); sanket runs it from one thread.  Decoding
+ * a file longer than 2 s starts a thread of its own for resampling and
+ * joins it before it returns.
  */
 #ifndef SK_AUDIO_H
 #define SK_AUDIO_H
@@ -94,6 +96,13 @@ void		 au_pcm_append(struct au_pcm *, const float *, size_t);
 void		 au_pcm_reserve(struct au_pcm *, size_t more);
 /* n samples of silence. */
 void		 au_pcm_pad(struct au_pcm *, size_t);
+/*
+ * Map the pages of a fresh buffer now, in one system call, rather than a
+ * page fault each on first write; only from AU_PREFAULT_MIN bytes, a hint
+ * (nothing happens where the kernel cannot).  au_pcm_reserve does it.
+ */
+#define AU_PREFAULT_MIN		(256 * 1024)
+void		 au_prefault(void *, size_t len);
 double		 au_pcm_seconds(const struct au_pcm *);
 
 /* --- decode.c: any file libsndfile reads, to mono ------------------------ */
@@ -142,11 +151,25 @@ struct au_resampler;
 /* A streaming converter rate_in -> rate_out (mono); NULL + err if bad. */
 struct au_resampler *au_resampler_new(int rate_in, int rate_out,
 		    struct au_err *);
+/*
+ * The same, with libsamplerate's step on a second thread: a push returns
+ * once the decimator has run, and the push with `last` converts half of
+ * what the thread has not yet taken itself (a second libsamplerate state
+ * from a point both parts' outputs share), so the output equals one
+ * pass to float rounding.  Every push must append to the same `out`,
+ * which the caller leaves alone until the last push has returned or the
+ * converter is freed.  Without a thread to be had, the same as above.
+ */
+struct au_resampler *au_resampler_new_threaded(int rate_in, int rate_out,
+		    struct au_err *);
+/* Where the last push split libsamplerate's input (0: it did not). */
+size_t		 au_resampler_split(const struct au_resampler *);
 void		 au_resampler_free(struct au_resampler *);
 /* Convert n more samples (last: the input ends), append to out. */
 int		 au_resampler_push(struct au_resampler *, const float *,
 		    size_t n, int last, struct au_pcm *out, struct au_err *);
-/* A whole signal at once; *out is new.  Same rate: a copy. */
+/* A whole signal at once (threaded from 2 s); *out is new.  Same rate:
+ * a copy. */
 int		 au_resample(const struct au_pcm *, int rate,
 		    struct au_pcm **out, struct au_err *);
 

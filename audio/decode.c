@@ -6,7 +6,9 @@
  * The file streams through in blocks of DEC_BLOCK frames: each block is
  * downmixed (the mean of the channels) and pushed through the resampler,
  * so memory is the output signal, whatever the source's rate and channel
- * count.  The SHA-256 of the bytes is computed on the side (libcrypto).
+ * count.  From DEC_MT_SECONDS (or an unknown length: Ogg) libsamplerate
+ * runs on a second thread while this one decodes, and the two share what
+ * is left when the file ends (au_resampler_new_threaded).  The SHA-256 of the bytes is computed on the side (libcrypto).
  *
  * Refusals, each with its own code (audio.h): zero bytes or no frames
  * (E_EMPTY); a format libsndfile does not know (E_NOT_AUDIO: the name of
@@ -42,6 +44,8 @@
 #define DEC_CLAMP	1000.0f		/* |sample| cap for float files */
 #define DEC_FULLSCALE	0.99990f	/* counts as clipped at or above */
 #define DEC_SFE_BAD_FILE 7		/* libsndfile's internal SFE_BAD_FILE */
+#define DEC_MT_SECONDS	2.0		/* from here, resample on two threads */
+#define DEC_FILE_BUF	65536		/* stdio buffer under libsndfile */
 
 struct dec_mem {
 	const unsigned char	*p;
@@ -137,6 +141,47 @@ static sf_count_t
 dec_mem_tell(void *arg)
 {
 	return ((struct dec_mem *)arg)->pos;
+}
+
+/*
+ * --- virtual I/O over a stdio stream -------------------------------------
+ *
+ * sf_open() reads with a read(2) per request, and mpg123 asks for each
+ * frame's 4-byte header and then its body: two system calls per 26 ms of
+ * MP3, ~4,600 for a minute, each dear on a VM.  A stdio stream with a
+ * DEC_FILE_BUF buffer makes that one per 64 KB.
+ */
+
+static sf_count_t
+dec_file_len(void *arg)
+{
+	struct stat	 sb;
+
+	if (fstat(fileno((FILE *)arg), &sb) == -1)
+		return -1;
+	return (sf_count_t)sb.st_size;
+}
+
+static sf_count_t
+dec_file_seek(sf_count_t off, int whence, void *arg)
+{
+	if (fseeko(arg, (off_t)off, whence) == -1)
+		return -1;
+	return (sf_count_t)ftello(arg);
+}
+
+static sf_count_t
+dec_file_read(void *ptr, sf_count_t n, void *arg)
+{
+	if (n <= 0)
+		return 0;
+	return (sf_count_t)fread(ptr, 1, (size_t)n, arg);
+}
+
+static sf_count_t
+dec_file_tell(void *arg)
+{
+	return (sf_count_t)ftello(arg);
 }
 
 /* --- helpers ----------------------------------------------------------------- */
@@ -296,7 +341,11 @@ dec_stream(SNDFILE *sf, const SF_INFO *info, const char *what,
 		    "header promises more audio than the file holds", what);
 
 	out_rate = o->out_rate > 0 ? o->out_rate : info->samplerate;
-	if ((rs = au_resampler_new(info->samplerate, out_rate, err)) == NULL)
+	/* Longer than a prompt: libsamplerate on a second thread. */
+	rs = info->frames >= DEC_MT_SECONDS * info->samplerate ?
+	    au_resampler_new_threaded(info->samplerate, out_rate, err) :
+	    au_resampler_new(info->samplerate, out_rate, err);
+	if (rs == NULL)
 		return -1;
 	pcm = au_pcm_new(out_rate);
 	/* The length is known (not Ogg): grow the output once. */
@@ -419,9 +468,12 @@ int
 au_decode_file(const char *path, const struct au_decode_opts *o,
     struct au_pcm **out, struct au_source *src, struct au_err *err)
 {
+	SF_VIRTUAL_IO	 vio = { dec_file_len, dec_file_seek, dec_file_read,
+			    dec_mem_write, dec_file_tell };
 	struct stat	 sb;
 	SF_INFO		 info;
 	SNDFILE		*sf;
+	FILE		*fp;
 	uint8_t		 hash[AU_HASH_LEN];
 	size_t		 size;
 	int		 rc;
@@ -441,11 +493,19 @@ au_decode_file(const char *path, const struct au_decode_opts *o,
 	if (dec_hash_file(path, hash, &size) == -1)
 		return au_err_set(err, AU_E_IO, "%s: %s", path,
 		    strerror(errno));
+	if ((fp = fopen(path, "rbe")) == NULL)
+		return au_err_set(err, AU_E_IO, "%s: %s", path,
+		    strerror(errno));
+	setvbuf(fp, NULL, _IOFBF, DEC_FILE_BUF);
 	memset(&info, 0, sizeof(info));
-	if ((sf = sf_open(path, SFM_READ, &info)) == NULL)
-		return dec_open_error(sf_error(NULL), path, err);
+	if ((sf = sf_open_virtual(&vio, SFM_READ, &info, fp)) == NULL) {
+		rc = dec_open_error(sf_error(NULL), path, err);
+		fclose(fp);
+		return rc;
+	}
 	rc = dec_stream(sf, &info, path, o, out, src, err);
 	sf_close(sf);
+	fclose(fp);
 	if (rc == 0 && src != NULL) {
 		memcpy(src->hash, hash, sizeof(hash));
 		src->bytes = size;

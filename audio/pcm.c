@@ -2,10 +2,20 @@
  * pcm.c: the growable mono signal every stage passes on, the error helper,
  * codec names.  Allocation never fails (xmalloc); a signal's capacity grows
  * by doubling, so appending n samples one block at a time is O(n).
+ *
+ * Large buffers are prefaulted (au_prefault: madvise MADV_POPULATE_WRITE,
+ * Linux 5.14+): the kernel maps their pages in one call instead of one
+ * page fault each on first write.  On the VM this was measured on a page
+ * fault costs ~13 us, and a minute of 8 kHz float is 470 pages: 6.2 ms
+ * of CPU faulted in, 1.8 ms prefaulted.  Where the call is not known it
+ * does nothing and the pages fault in as before.
  */
 #include "config.h"
 
+#include <sys/mman.h>
+
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +75,22 @@ au_pcm_free(struct au_pcm *p)
 }
 
 void
+au_prefault(void *buf, size_t len)
+{
+#ifdef MADV_POPULATE_WRITE
+	uintptr_t	 lo, hi, pg = 4096;
+
+	if (len < AU_PREFAULT_MIN)
+		return;
+	/* Whole pages inside the buffer only (malloc's own header stays). */
+	lo = ((uintptr_t)buf + pg - 1) & ~(pg - 1);
+	hi = ((uintptr_t)buf + len) & ~(pg - 1);
+	if (hi > lo)
+		(void)madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE);
+#endif
+}
+
+void
 au_pcm_reserve(struct au_pcm *p, size_t more)
 {
 	size_t	 cap;
@@ -76,6 +102,7 @@ au_pcm_reserve(struct au_pcm *p, size_t more)
 		cap *= 2;
 	p->s = xreallocarray(p->s, cap, sizeof(*p->s));
 	p->cap = cap;
+	au_prefault(p->s + p->n, more * sizeof(*p->s));
 }
 
 void

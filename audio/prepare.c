@@ -108,9 +108,11 @@ au_prepare(const struct au_pcm *sig, const struct au_prepare_opts *o,
 	if (hash != NULL)
 		memcpy(p->hash, hash, AU_HASH_LEN);
 	p->data = xmalloc(nbytes);
+	au_prefault(p->data, nbytes);
 
 	/* work: the normalised signal, then the G.711 stream decoded. */
 	work = xreallocarray(NULL, sig->n, sizeof(*work));
+	au_prefault(work, sig->n * sizeof(*work));
 	for (round = 0; round < PREP_ROUNDS; round++) {
 		if (au_normalise_into(sig->s, work, sig->n, sig->rate, &before,
 		    o->target_lufs, o->ceiling_dbtp, margin, NULL, &gain, err)

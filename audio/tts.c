@@ -16,11 +16,20 @@
  * words but spells out "26/05/2024" with an English "slash", so dates are
  * rewritten to "26 মে 2024" first (au_tts_text_normalise).  Speech that
  * would run past max_seconds is stopped and refused (AU_E_TOO_LONG).
+ *
+ * libespeak-ng is opened (dlopen, by its soname) the first time speech is
+ * asked for, not linked: it pulls in some 25 libraries (PulseAudio, ALSA,
+ * X11, D-Bus, systemd, ...) for audio output that synchronous mode never
+ * uses, and resolving them cost every `sanket` command ~8 ms at start.
+ * The function pointers have the types of the installed headers'
+ * prototypes.  A missing library is AU_E_TTS.
  */
 #include "config.h"
 
+#include <dlfcn.h>
 #include <espeak-ng/espeak_ng.h>
 #include <espeak-ng/speak_lib.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +43,22 @@ struct tts_run {
 	size_t		 max;		/* samples */
 	int		 over;
 };
+
+#define TTS_LIB		"libespeak-ng.so.1"
+
+/* libespeak-ng's functions, once loaded. */
+static struct {
+	__typeof__(espeak_ng_InitializePath)	 *InitializePath;
+	__typeof__(espeak_ng_Initialize)	 *Initialize;
+	__typeof__(espeak_ng_InitializeOutput)	 *InitializeOutput;
+	__typeof__(espeak_ng_GetStatusCodeMessage) *GetStatusCodeMessage;
+	__typeof__(espeak_ng_Terminate)		 *Terminate;
+	__typeof__(espeak_SetSynthCallback)	 *SetSynthCallback;
+	__typeof__(espeak_ng_GetSampleRate)	 *GetSampleRate;
+	__typeof__(espeak_ng_SetVoiceByName)	 *SetVoiceByName;
+	__typeof__(espeak_ng_Synthesize)	 *Synthesize;
+	__typeof__(espeak_ng_Synchronize)	 *Synchronize;
+} tts_fn;
 
 static int		 tts_ready;
 static int		 tts_rate;
@@ -69,6 +94,50 @@ tts_synth_cb(short *wav, int n, espeak_EVENT *ev)
 	return 0;
 }
 
+/* dlopen libespeak-ng and find what we call; 0 or -1 with err. */
+static int
+tts_load(struct au_err *err)
+{
+	static const struct {
+		const char	*name;
+		size_t		 off;
+	} syms[] = {
+#define TTS_SYM(f, name) { name, offsetof(__typeof__(tts_fn), f) }
+		TTS_SYM(InitializePath, "espeak_ng_InitializePath"),
+		TTS_SYM(Initialize, "espeak_ng_Initialize"),
+		TTS_SYM(InitializeOutput, "espeak_ng_InitializeOutput"),
+		TTS_SYM(GetStatusCodeMessage, "espeak_ng_GetStatusCodeMessage"),
+		TTS_SYM(Terminate, "espeak_ng_Terminate"),
+		TTS_SYM(SetSynthCallback, "espeak_SetSynthCallback"),
+		TTS_SYM(GetSampleRate, "espeak_ng_GetSampleRate"),
+		TTS_SYM(SetVoiceByName, "espeak_ng_SetVoiceByName"),
+		TTS_SYM(Synthesize, "espeak_ng_Synthesize"),
+		TTS_SYM(Synchronize, "espeak_ng_Synchronize"),
+#undef TTS_SYM
+	};
+	static void	*lib;
+	void		*f;
+	size_t		 i;
+
+	if (lib != NULL)
+		return 0;
+	if ((lib = dlopen(TTS_LIB, RTLD_NOW | RTLD_LOCAL)) == NULL)
+		return au_err_set(err, AU_E_TTS, "espeak-ng is not available: "
+		    "%s", dlerror());
+	for (i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
+		if ((f = dlsym(lib, syms[i].name)) == NULL) {
+			au_err_set(err, AU_E_TTS, "espeak-ng: %s lacks %s",
+			    TTS_LIB, syms[i].name);
+			dlclose(lib);
+			lib = NULL;
+			return -1;
+		}
+		/* A data pointer to a function pointer: POSIX allows it. */
+		memcpy((char *)&tts_fn + syms[i].off, &f, sizeof(f));
+	}
+	return 0;
+}
+
 static int
 tts_init(struct au_err *err)
 {
@@ -77,19 +146,21 @@ tts_init(struct au_err *err)
 
 	if (tts_ready)
 		return 0;
-	espeak_ng_InitializePath(NULL);
-	if ((st = espeak_ng_Initialize(NULL)) != ENS_OK) {
-		espeak_ng_GetStatusCodeMessage(st, msg, sizeof(msg));
+	if (tts_load(err) == -1)
+		return -1;
+	tts_fn.InitializePath(NULL);
+	if ((st = tts_fn.Initialize(NULL)) != ENS_OK) {
+		tts_fn.GetStatusCodeMessage(st, msg, sizeof(msg));
 		return au_err_set(err, AU_E_TTS, "espeak-ng: %s", msg);
 	}
-	if ((st = espeak_ng_InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, 0,
+	if ((st = tts_fn.InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, 0,
 	    NULL)) != ENS_OK) {
-		espeak_ng_GetStatusCodeMessage(st, msg, sizeof(msg));
-		espeak_ng_Terminate();
+		tts_fn.GetStatusCodeMessage(st, msg, sizeof(msg));
+		tts_fn.Terminate();
 		return au_err_set(err, AU_E_TTS, "espeak-ng: %s", msg);
 	}
-	espeak_SetSynthCallback(tts_synth_cb);
-	tts_rate = espeak_ng_GetSampleRate();
+	tts_fn.SetSynthCallback(tts_synth_cb);
+	tts_rate = tts_fn.GetSampleRate();
 	tts_ready = 1;
 	return 0;
 }
@@ -99,7 +170,7 @@ au_tts_shutdown(void)
 {
 	if (!tts_ready)
 		return;
-	espeak_ng_Terminate();
+	tts_fn.Terminate();
 	tts_ready = 0;
 }
 
@@ -201,8 +272,8 @@ au_tts_render(const char *lang, const char *text, double max_seconds,
 	}
 	if (tts_init(err) == -1)
 		goto fail;
-	if ((st = espeak_ng_SetVoiceByName(lang)) != ENS_OK) {
-		espeak_ng_GetStatusCodeMessage(st, msg, sizeof(msg));
+	if ((st = tts_fn.SetVoiceByName(lang)) != ENS_OK) {
+		tts_fn.GetStatusCodeMessage(st, msg, sizeof(msg));
 		au_err_set(err, AU_E_TTS, "espeak-ng voice %s: %s", lang, msg);
 		goto fail;
 	}
@@ -211,10 +282,10 @@ au_tts_render(const char *lang, const char *text, double max_seconds,
 	run.pcm = au_pcm_new(tts_rate);
 	run.max = (size_t)(max_seconds * tts_rate);
 	tts_current = &run;
-	st = espeak_ng_Synthesize(said, strlen(said) + 1, 0, POS_CHARACTER, 0,
+	st = tts_fn.Synthesize(said, strlen(said) + 1, 0, POS_CHARACTER, 0,
 	    espeakCHARS_UTF8, NULL, NULL);
 	if (st == ENS_OK)
-		st = espeak_ng_Synchronize();
+		st = tts_fn.Synchronize();
 	tts_current = NULL;
 	if (run.over) {
 		au_err_set(err, AU_E_TOO_LONG, "the spoken text runs over "
@@ -223,7 +294,7 @@ au_tts_render(const char *lang, const char *text, double max_seconds,
 		goto fail;
 	}
 	if (st != ENS_OK) {
-		espeak_ng_GetStatusCodeMessage(st, msg, sizeof(msg));
+		tts_fn.GetStatusCodeMessage(st, msg, sizeof(msg));
 		au_err_set(err, AU_E_TTS, "espeak-ng: %s", msg);
 		au_pcm_free(run.pcm);
 		goto fail;
