@@ -16,7 +16,10 @@
  *    first write opens a transaction (BEGIN IMMEDIATE) and arms a timer of
  *    INTERVAL ms; the timer, or the write after BATCH writes, commits;
  *  - the 200 (empty body) goes out only once the row's batch has
- *    committed.
+ *    committed;
+ *  - WAL writes as sanketd makes them: through gateway/store-wal.c's VFS
+ *    (a transaction's frames in one write per 64 KiB, not two writes per
+ *    page), both connections (MO_BARE_WALBUF=0: SQLite's own writes).
  *
  * No secret check, no parsing of the text, no answer: what is left is the
  * floor that sanket's /kannel/mo is measured against.  Any other path
@@ -24,7 +27,8 @@
  *
  *	mo-bare PORT DATABASE [INTERVAL_MS [BATCH]]	(default 5, 1000)
  *
- * Built by bench/mo.sh: cc -O2 -o mo-bare mo-bare.c -levent -lsqlite3
+ * Built by bench/mo.sh: cc -O2 -I BUILDDIR -I gateway -o mo-bare mo-bare.c
+ * gateway/store-wal.c gateway/log.c gateway/xmalloc.c -levent -lsqlite3
  * -lpthread
  */
 #include <sys/queue.h>
@@ -43,6 +47,8 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <sqlite3.h>
+
+#include "store.h"		/* store_vfs() */
 
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS inbound ("
@@ -81,6 +87,7 @@ static struct event		*batch_ev;
 static struct evhttp_request	**waiting;
 static size_t			 nwaiting, capwaiting;
 static int			 in_batch, batch_n, batch_ms = 5, batch_max = 1000;
+static const char		*vfs;		/* NULL: SQLite's default */
 
 #define CKPT_PAGES	1000	/* SQLite's default auto-checkpoint */
 
@@ -155,7 +162,7 @@ static void
 ckpt_start(const char *path)
 {
 	if (sqlite3_open_v2(path, &ckdb, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+	    SQLITE_OPEN_NOMUTEX, vfs) != SQLITE_OK)
 		die("checkpointer");
 	sqlite3_busy_timeout(ckdb, 1000);
 	sqlite3_exec(ckdb, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
@@ -321,8 +328,11 @@ main(int argc, char **argv)
 	if (argc > 4)
 		batch_max = (int)num(argv[4], 1, 1000000, "BATCH");
 	signal(SIGPIPE, SIG_IGN);
+	if (getenv("MO_BARE_WALBUF") == NULL || strcmp(getenv("MO_BARE_WALBUF"),
+	    "0") != 0)
+		vfs = store_vfs();
 	if (sqlite3_open_v2(argv[2], &db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, vfs) != SQLITE_OK)
 		die(argv[2]);
 	sqlite3_busy_timeout(db, 5000);
 	exec("PRAGMA journal_mode = WAL");
@@ -350,8 +360,9 @@ main(int argc, char **argv)
 	evsignal_add(sigterm, NULL);
 	evsignal_add(sigint, NULL);
 	fprintf(stderr, "mo-bare: listening on 127.0.0.1:%s, commit every "
-	    "%d ms or %d rows, checkpoints %s\n", argv[1], batch_ms,
-	    batch_max, ckdb != NULL ? "on a thread" : "on the loop");
+	    "%d ms or %d rows, checkpoints %s, WAL writes %s\n", argv[1],
+	    batch_ms, batch_max, ckdb != NULL ? "on a thread" : "on the loop",
+	    vfs != NULL ? "gathered (store-wal.c)" : "SQLite's own");
 	event_base_dispatch(base);
 	flush();
 	ckpt_stop();

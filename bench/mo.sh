@@ -22,7 +22,9 @@
 # synchronous = NORMAL, group commit every 5 ms or 1000 rows as sanketd's
 # defaults, the 200 only after the commit) and the same storage tricks
 # (PASSIVE WAL checkpoints on a thread of their own, as sanketd's
-# store_checkpointer_start; MO_BARE_CKPT=0 leaves them to SQLite, inline).
+# store_checkpointer_start; MO_BARE_CKPT=0 leaves them to SQLite, inline;
+# a transaction's WAL frames written together through sanketd's own VFS,
+# gateway/store-wal.c; MO_BARE_WALBUF=0 leaves SQLite's two writes a page).
 #
 #	bench/mo.sh [N] [CONNECTIONS] [BUILDDIR] [ROUNDS]
 #
@@ -50,7 +52,10 @@ rounds=${4:-4}
 case $builddir in /*) ;; *) builddir=$srcdir/$builddir ;; esac
 . "$srcdir/bench/lib.sh"
 bench_setup "$builddir" wrk
-cc -O2 -Wall -o "$SK_TMP/mo-bare" "$srcdir/bench/mo-bare.c" -levent -lsqlite3 -lpthread
+cc -O2 -Wall -I"$builddir" -I"$srcdir/gateway" -o "$SK_TMP/mo-bare" \
+    "$srcdir/bench/mo-bare.c" "$srcdir/gateway/store-wal.c" \
+    "$srcdir/gateway/log.c" "$srcdir/gateway/xmalloc.c" \
+    -levent -lsqlite3 -lpthread
 
 # A sendsms port where nothing listens: the dispatcher sees Kannel down
 # and keeps the answers queued.

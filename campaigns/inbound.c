@@ -177,7 +177,7 @@ static const char *const answers[A_COUNT][2] = {
 static char *
 inbound_answer(int which, int en, ...)
 {
-	char	 buf[1024], *bn;
+	char	 buf[1024], bn[sizeof(buf) * 3];
 	va_list	 ap;
 
 	va_start(ap, en);
@@ -185,9 +185,10 @@ inbound_answer(int which, int en, ...)
 	va_end(ap);
 	if (en)
 		return xstrdup(buf);
-	bn = xmalloc(sizeof(buf) * 3);
-	text_bn_digits(buf, bn, sizeof(buf) * 3);
-	return bn;
+	/* On the stack: a 3 KiB malloc per answer made glibc consolidate
+	 * its small free chunks every time. */
+	text_bn_digits(buf, bn, sizeof(bn));
+	return xstrdup(bn);
 }
 
 /* --- the steps ---------------------------------------------------------- */

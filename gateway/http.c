@@ -12,6 +12,7 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <event2/util.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,17 +90,21 @@ http_send_later(struct http_later *h, int status, const char *ctype,
     const char *body, size_t len)
 {
 	struct evkeyvalq	*hd;
-	struct evbuffer		*b;
+	struct evbuffer		*b = NULL;
 
 	if (h->req != NULL) {
 		TAILQ_REMOVE(&h->l->later, h, entry);
 		hd = evhttp_request_get_output_headers(h->req);
 		evhttp_add_header(hd, "Content-Type", ctype);
 		evhttp_add_header(hd, "Cache-Control", "no-store");
-		b = evbuffer_new();
-		evbuffer_add(b, body, len);
+		/* An empty body (Kannel's MO 200) needs no buffer. */
+		if (len > 0) {
+			b = evbuffer_new();
+			evbuffer_add(b, body, len);
+		}
 		evhttp_send_reply(h->req, status, NULL, b);
-		evbuffer_free(b);
+		if (b != NULL)
+			evbuffer_free(b);
 	}
 	free(h);
 }
@@ -150,10 +155,75 @@ http_reply_error(struct http_req *r, int status, const char *code,
 	    "code", code, "message", msg));
 }
 
+/* The first value of key (compared without case, as evhttp does), or
+ * NULL. */
 const char *
 http_query(struct http_req *r, const char *key)
 {
-	return evhttp_find_header(&r->query, key);
+	int	 i;
+
+	for (i = 0; i < r->nquery; i++)
+		if (evutil_ascii_strcasecmp(r->query[i].key, key) == 0)
+			return r->query[i].value;
+	return NULL;
+}
+
+static int
+http_hex(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/*
+ * Split and decode the query string q into r->query: the rules of
+ * evhttp_parse_query_str() (every '&'-separated part must be key=value
+ * with a non-empty key, else -1; values decoded with '+' as a space and
+ * a '%' not followed by two hex digits kept), in one allocation instead
+ * of four per parameter (bench/mo.sh: Kannel's MO callback has nine).
+ */
+static int
+http_query_parse(struct http_req *r, const char *q)
+{
+	size_t		 n = 1, len = strlen(q);
+	const char	*p;
+	char		*s, *key, *val, *end, *o;
+	int		 hi, lo;
+
+	for (p = q; *p != '\0'; p++)
+		n += *p == '&';
+	r->query = xmalloc(n * sizeof(*r->query) + len + 1);
+	s = (char *)(r->query + n);
+	memcpy(s, q, len + 1);
+	while (*s != '\0') {
+		key = s;
+		if ((end = strchr(s, '&')) != NULL)
+			*end++ = '\0';
+		else
+			end = s + strlen(s);
+		s = end;
+		if ((val = strchr(key, '=')) == NULL || val == key)
+			return -1;
+		*val++ = '\0';
+		r->query[r->nquery].key = key;
+		r->query[r->nquery].value = val;
+		r->nquery++;
+		/* Decode in place: never longer than the encoded form. */
+		for (o = val; *val != '\0'; val++) {
+			if (*val == '+')
+				*o++ = ' ';
+			else if (*val == '%' && (hi = http_hex(val[1])) != -1 &&
+			    (lo = http_hex(val[2])) != -1) {
+				*o++ = (char)(hi << 4 | lo);
+				val += 2;
+			} else
+				*o++ = *val;
+		}
+		*o = '\0';
+	}
+	return 0;
 }
 
 int
@@ -366,14 +436,13 @@ http_dispatch_cb(struct evhttp_request *req, void *arg)
 	r.req = req;
 	r.gw = l->gw;
 	r.listener = l;
-	TAILQ_INIT(&r.query);
 	m = evhttp_request_get_command(req);
 	uri = evhttp_request_get_evhttp_uri(req);
 	rawpath = evhttp_uri_get_path(uri);
 	if (rawpath == NULL || *rawpath == '\0')
 		rawpath = "/";
 	q = evhttp_uri_get_query(uri);
-	if (q != NULL && evhttp_parse_query_str(q, &r.query) == -1) {
+	if (q != NULL && http_query_parse(&r, q) == -1) {
 		http_reply_error(&r, 400, "E_BAD_REQUEST", "malformed query "
 		    "string");
 		goto done;
@@ -425,7 +494,7 @@ done:
 	    evhttp_request_get_uri(req), r.status, (long long)r.tok.id);
 	for (i = 0; i < r.nparams; i++)
 		free(r.params[i]);
-	evhttp_clear_headers(&r.query);
+	free(r.query);
 }
 
 /* Connections of the callback listener: the lowest event priority. */

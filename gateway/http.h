@@ -61,6 +61,13 @@ struct route {
 	const char		*name;		/* metrics label */
 };
 
+/* One key=value of the query string: the key as sent, the value
+ * URL-decoded ('+' is a space), as evhttp_parse_query_str() gives them. */
+struct http_qarg {
+	const char		*key;
+	const char		*value;
+};
+
 struct http_req {
 	struct evhttp_request	*req;
 	struct gw		*gw;
@@ -69,7 +76,8 @@ struct http_req {
 	struct token		 tok;		/* valid if route->roles */
 	char			*params[HTTP_MAX_PARAMS];	/* decoded */
 	int			 nparams;
-	struct evkeyvalq	 query;
+	struct http_qarg	*query;		/* decoded; http_query() */
+	int			 nquery;
 	int			 replied;
 	int			 status;
 };

@@ -195,7 +195,7 @@ store_open(const char *path, char *err, size_t errlen)
 	s = xcalloc(1, sizeof(*s));
 	s->path = xstrdup(path);
 	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, store_vfs());
 	if (rc != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", path, s->db ?
 		    sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
@@ -301,7 +301,7 @@ store_checkpointer_start(struct store *s)
 	if (s->ckon)
 		return 0;
 	if (sqlite3_open_v2(s->path, &s->ckdb, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	    SQLITE_OPEN_NOMUTEX, store_vfs()) != SQLITE_OK) {
 		log_warnx("%s: %s", __func__, s->ckdb ?
 		    sqlite3_errmsg(s->ckdb) : "out of memory");
 		goto fail;

@@ -64,6 +64,14 @@ void		 store_batch_after(struct store *, void (*cb)(void *),
 		    void *arg);
 
 /*
+ * The name of the VFS the store opens databases with (store-wal.c: the
+ * system's, with a transaction's WAL frames written in one call), or
+ * NULL (SQLite's default) if it could not be registered.
+ */
+#define STORE_VFS	"sanket-wal"
+const char	*store_vfs(void);
+
+/*
  * Move WAL checkpoints off the calling thread (sanketd's event loop):
  * a thread with its own connection runs a PASSIVE checkpoint whenever
  * the WAL passes 1000 pages.  0, or -1 (logged; SQLite's automatic

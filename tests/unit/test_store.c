@@ -117,6 +117,57 @@ main(void)
 	store_close(s);
 	event_base_free(base);
 
+	/*
+	 * The WAL VFS (store-wal.c): a transaction's frames written at its
+	 * commit frame, big ones in several writes; another connection on
+	 * SQLite's own VFS must see every committed page, checkpoint them
+	 * and find the file sound.
+	 */
+	s = store_open(path, err, sizeof(err));
+	{
+		sqlite3_vfs	*vfs = NULL;
+		sqlite3		*raw2;
+		sqlite3_stmt	*st;
+		char		 big[1024];
+		int		 n = -1, rc;
+
+		sqlite3_file_control(store_db(s), "main",
+		    SQLITE_FCNTL_VFS_POINTER, &vfs);
+		ok(vfs != NULL && strcmp(vfs->zName, STORE_VFS) == 0,
+		    "the store opens through %s", STORE_VFS);
+		memset(big, 'w', sizeof(big) - 1);
+		big[sizeof(big) - 1] = '\0';
+		store_tx_begin(s);
+		st = store_prepare(s, "INSERT INTO audit (at_ms, action, detail)"
+		    " VALUES (3, 'w', ?1)");
+		for (i = 0; i < 3000; i++) {	/* ~3 MB of frames */
+			sqlite3_bind_text(st, 1, big, -1, SQLITE_STATIC);
+			sqlite3_step(st);
+			sqlite3_reset(st);
+		}
+		ok(store_tx_commit(s) == 0, "a 3 MB transaction commits");
+		sqlite3_open(path, &raw2);
+		sqlite3_prepare_v2(raw2, "SELECT count(*), sum(length(detail))"
+		    " FROM audit WHERE action = 'w'", -1, &st, NULL);
+		if (sqlite3_step(st) == SQLITE_ROW &&
+		    sqlite3_column_int64(st, 1) == 3000 * 1023)
+			n = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+		is_int(n, 3000, "another connection reads all of it");
+		rc = sqlite3_exec(raw2, "PRAGMA wal_checkpoint(TRUNCATE)", NULL,
+		    NULL, NULL);
+		sqlite3_prepare_v2(raw2, "PRAGMA integrity_check", -1, &st,
+		    NULL);
+		ok(rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+		    strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0,
+		    "checkpointed by another connection, the file is sound");
+		sqlite3_finalize(st);
+		sqlite3_close(raw2);
+		is_int(count(s, "SELECT count(*) FROM audit WHERE action = 'w'"),
+		    3000, "and the store still reads it after the checkpoint");
+	}
+	store_close(s);
+
 	/* Reopen: nothing to migrate. */
 	s = store_open(path, err, sizeof(err));
 	ok(s != NULL && store_version(s) == store_latest_version(),
