@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <event2/event.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,6 +167,56 @@ main(void)
 		sqlite3_close(raw2);
 		is_int(count(s, "SELECT count(*) FROM audit WHERE action = 'w'"),
 		    3000, "and the store still reads it after the checkpoint");
+	}
+	store_close(s);
+
+	/*
+	 * The WAL stays bounded under writes that never pause: 96 MB in
+	 * 1 MB transactions back to back, with the background checkpointer
+	 * as sanketd runs it.  Past 64 MiB it makes the WAL start over, and
+	 * the file is cut back to 64 MiB.
+	 */
+	s = store_open(path, err, sizeof(err));
+	{
+		sqlite3_stmt	*st;
+		struct stat	 sb;
+		char		 big[1024], wal[300];
+		long long	 most = 0;
+		int		 t, committed = 0;
+
+		snprintf(wal, sizeof(wal), "%s-wal", path);
+		ok(store_checkpointer_start(s) == 0, "checkpointer started");
+		memset(big, 'b', sizeof(big) - 1);
+		big[sizeof(big) - 1] = '\0';
+		for (t = 0; t < 96; t++) {
+			store_tx_begin(s);
+			st = store_prepare(s, "INSERT INTO audit (at_ms, action,"
+			    " detail) VALUES (4, 'b', ?1)");
+			for (i = 0; i < 1000; i++) {
+				sqlite3_bind_text(st, 1, big, -1, SQLITE_STATIC);
+				sqlite3_step(st);
+				sqlite3_reset(st);
+			}
+			committed += store_tx_commit(s) == 0;
+			if (stat(wal, &sb) == 0 && sb.st_size > most)
+				most = sb.st_size;
+		}
+		is_int(committed, 96, "96 transactions of 1 MB commit");
+		ok(most <= 72LL * 1024 * 1024, "the WAL file never passed "
+		    "72 MB (at most %.1f MB for 96 MB written)",
+		    most / 1048576.0);
+		store_checkpointer_stop(s);
+		for (t = 0; t < 2; t++) {
+			store_tx_begin(s);
+			sqlite3_exec(store_db(s), t == 0 ? "DELETE FROM audit"
+			    " WHERE action = 'b'" : "INSERT INTO audit (at_ms,"
+			    " action, detail) VALUES (5, 'c', '')", NULL, NULL,
+			    NULL);
+			store_tx_commit(s);
+		}
+		ok(stat(wal, &sb) == 0 && sb.st_size <= 64LL * 1024 * 1024,
+		    "and is at most 64 MiB afterwards (%.1f MB)",
+		    sb.st_size / 1048576.0);
 	}
 	store_close(s);
 
