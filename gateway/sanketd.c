@@ -151,13 +151,15 @@ main(int argc, char *argv[])
 	/*
 	 * Precise timers (timerfd, not epoll's milliseconds): the RTP tick
 	 * sends each 20 ms frame on its deadline.  The epoll changelist
-	 * hands epoll only the net change of a loop iteration per socket:
-	 * an HTTP answer's "write done, read again" is one epoll_ctl, not
-	 * two (bench/mo.sh; sanketd dup()s no descriptor, the changelist's
-	 * one caveat).
+	 * folds the read/write interest changes one turn of the loop makes
+	 * on a socket into one epoll_ctl (an HTTP exchange made four, now
+	 * two: about a fifth of sanketd's CPU per callback served, see
+	 * docs/PERFORMANCE.md).  Its one caveat, a dup()'d descriptor
+	 * closed while the other copy has events, does not arise here.
 	 */
 	if ((ecfg = event_config_new()) == NULL ||
-	    event_config_set_flag(ecfg, EVENT_BASE_FLAG_PRECISE_TIMER |
+	    event_config_set_flag(ecfg, EVENT_BASE_FLAG_PRECISE_TIMER) == -1 ||
+	    event_config_set_flag(ecfg,
 	    EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST) == -1 ||
 	    (gw.base = event_base_new_with_config(ecfg)) == NULL)
 		fatalx("event_base_new");
