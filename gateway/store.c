@@ -60,17 +60,11 @@ struct store {
  * auto-checkpoint point). */
 #define STORE_CKPT_PAGES	1000
 /*
- * WAL pages past which the writer itself makes the WAL start over
- * (SQLITE_CHECKPOINT_RESTART, from its WAL hook, after its commit).
- * Under a sustained write load (a flood of replies) every passive
- * checkpoint of the background thread finds new frames appended behind
- * it, never finishes with the whole WAL, and the WAL grew without bound
- * (bench/mo.sh: 465 MB for 60,000 replies).  The restart copies only what
- * the background thread has not yet copied: 6-12 ms of the loop's time
- * once per 32 MiB written (test_store).  journal_size_limit (64 MiB)
- * cuts the file back after a spike.
+ * The WAL file is cut back to this size when it starts over after a
+ * spike (journal_size_limit), so a burst of writes does not keep its
+ * disk space.
  */
-#define STORE_WAL_MAX_PAGES	8192	/* 32 MiB of 4 KiB pages */
+#define STORE_WAL_LIMIT		"67108864"	/* 64 MiB */
 
 static void	store_waiters_run(struct store *);
 
@@ -220,8 +214,8 @@ store_open(const char *path, char *err, size_t errlen)
 	    store_exec(s, "PRAGMA synchronous = NORMAL") == -1 ||
 	    store_exec(s, "PRAGMA foreign_keys = ON") == -1 ||
 	    store_exec(s, "PRAGMA cache_size = -32768") == -1 ||
-	    store_int64(s, "PRAGMA journal_size_limit = 67108864", &jl) ==
-	    -1) {
+	    store_int64(s, "PRAGMA journal_size_limit = " STORE_WAL_LIMIT,
+	    &jl) == -1) {
 		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(s->db));
 		goto fail;
 	}
@@ -274,25 +268,11 @@ store_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 {
 	struct store	*s = arg;
 
+	(void)db;
 	(void)name;
-	if (pages >= STORE_WAL_MAX_PAGES) {
-		struct timespec	 t0, t1;
-		int		 nlog, nckpt, rc;
-
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		rc = sqlite3_wal_checkpoint_v2(db, NULL,
-		    SQLITE_CHECKPOINT_RESTART, &nlog, &nckpt);
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		log_info("store: the WAL reached %d pages: %s (%.1f ms)", pages,
-		    rc == SQLITE_OK ? "starts over" : "busy, again at the next "
-		    "commit", (t1.tv_sec - t0.tv_sec) * 1e3 +
-		    (t1.tv_nsec - t0.tv_nsec) / 1e6);
-		return SQLITE_OK;
-	}
 	if (pages >= STORE_CKPT_PAGES) {
 		pthread_mutex_lock(&s->ckmu);
-		if (s->ckwant == 0)
-			s->ckwant = 1;
+		s->ckwant = 1;
 		pthread_cond_signal(&s->ckcv);
 		pthread_mutex_unlock(&s->ckmu);
 	}
