@@ -77,6 +77,18 @@ cpu_ms(void)
 	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
 
+/* This thread's context switches so far: voluntary (it waited: I/O, a
+ * lock) and involuntary (it was preempted: another thread had the core). */
+static void
+csw(long *vol, long *invol)
+{
+	struct rusage	 ru;
+
+	getrusage(RUSAGE_THREAD, &ru);
+	*vol = ru.ru_nvcsw;
+	*invol = ru.ru_nivcsw;
+}
+
 /* Peak RSS so far, MB. */
 static double
 peak_mb(void)
@@ -260,6 +272,8 @@ run(const char *path, int nticks)
 	double			 t0, t_parse, t_plan, peak0, rss0, *tick, *done;
 	double			 t, tick_worst = -1, tick_worst_cpu = 0, c0;
 	double			 done_worst = -1, done_worst_cpu = 0;
+	long			 v0, i0, v1, i1, tick_wv = 0, tick_wi = 0;
+	long			 done_wv = 0, done_wi = 0;
 	int64_t			 now, total, now_ms = 0, mono = 1000;
 	int64_t			 audience, contacts, claimed = 0;
 	size_t			 ndone = 0, cap;
@@ -358,12 +372,16 @@ run(const char *path, int nticks)
 		mono += TICK_MS;
 		t0 = mono_ms();
 		c0 = cpu_ms();
+		csw(&v0, &i0);
 		n = camp_claim(cr, s, now_ms, mono, WANT, d);
 		store_batch_flush(s);
 		tick[i] = mono_ms() - t0;
 		if (tick[i] > tick_worst) {
 			tick_worst = tick[i];
 			tick_worst_cpu = cpu_ms() - c0;
+			csw(&v1, &i1);
+			tick_wv = v1 - v0;
+			tick_wi = i1 - i0;
 			worst_at = i;
 		}
 		claimed += n;
@@ -372,6 +390,7 @@ run(const char *path, int nticks)
 		for (k = 0; k < n; k++) {
 			t0 = mono_ms();
 			c0 = cpu_ms();
+			csw(&v0, &i0);
 			camp_call_done(s, d[k].campaign_id, d[k].recipient_id,
 			    1, 1, now_ms, 2, 60);
 			store_batch_flush(s);
@@ -380,6 +399,9 @@ run(const char *path, int nticks)
 			if (t > done_worst) {
 				done_worst = t;
 				done_worst_cpu = cpu_ms() - c0;
+				csw(&v1, &i1);
+				done_wv = v1 - v0;
+				done_wi = i1 - i0;
 			}
 		}
 	}
@@ -390,6 +412,8 @@ run(const char *path, int nticks)
 	printf("tick_worst_at %d\n", worst_at);
 	printf("tick_worst_cpu %.3f\n", tick_worst_cpu);
 	printf("done_worst_cpu %.3f\n", done_worst_cpu);
+	printf("tick_worst_csw %ld/%ld\n", tick_wv, tick_wi);
+	printf("done_worst_csw %ld/%ld\n", done_wv, done_wi);
 	print_dist("tick", tick, nticks);
 	print_dist("done", done, ndone);
 	free(tick);

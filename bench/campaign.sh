@@ -100,12 +100,14 @@ echo "  loop:    tick (claim + flush, want 30, $(med claimed) claimed over" \
     "$(verdict "$tmax" 5) target <= 5 ms"
 echo "           ticks over 5 ms: $(all tick_over5)(per run); the worst at" \
     "index $(all tick_worst_at)(of $ticks), its CPU time" \
-    "$(all tick_worst_cpu)ms"
+    "$(all tick_worst_cpu)ms, context switches voluntary/preempted" \
+    "$(all tick_worst_csw)"
 echo "           call done + flush ($(med done_n)): p50 $(med done_p50) ms," \
     "p99 $(med done_p99) ms, max $dmax ms (runs: $(all done_max)ms)" \
     "$(verdict "$dmax" 5) target <= 5 ms"
 echo "           call ends over 5 ms: $(all done_over5)(per run); the worst's" \
-    "CPU time $(all done_worst_cpu)ms"
+    "CPU time $(all done_worst_cpu)ms, context switches" \
+    "voluntary/preempted $(all done_worst_csw)"
 echo "  status:  GET with detail $status ms (runs: $(all status_ms)ms)" \
     "$(verdict "$status" 5) target <= 5 ms on the loop;" \
     "pending $(all status_pending)(counter) against" \
