@@ -44,6 +44,32 @@ camp_alert_req_clear(struct alert_req *r)
 	memset(r, 0, sizeof(*r));
 }
 
+int
+camp_areas_parse(json_t *areas, const char ***out, size_t *n, char *msg,
+    size_t msglen)
+{
+	json_t	*v;
+	size_t	 i;
+
+	*n = 0;
+	if (!json_is_array(areas) || json_array_size(areas) == 0 ||
+	    json_array_size(areas) > ALERT_MAX_AREAS) {
+		snprintf(msg, msglen, "areas must be a list of 1-%d area codes",
+		    ALERT_MAX_AREAS);
+		return -1;
+	}
+	*out = xreallocarray(NULL, json_array_size(areas), sizeof(char *));
+	json_array_foreach(areas, i, v) {
+		if (!json_is_string(v) || !area_code_valid(json_string_value(v))) {
+			snprintf(msg, msglen, "areas[%zu] is not an area code",
+			    i);
+			return -1;
+		}
+		(*out)[(*n)++] = json_string_value(v);
+	}
+	return 0;
+}
+
 /* Epoch seconds, or RFC 3339 ("2026-11-22T18:00:00+06:00", "...Z"). */
 int
 camp_time_parse(json_t *v, int64_t *out)
@@ -206,21 +232,8 @@ camp_alert_parse(json_t *j, int max_parts, int64_t now, struct alert_req *r,
 	r->priority = prio != NULL ? (int)json_integer_value(prio) :
 	    strcmp(kind, "warning") == 0 ? 3 :
 	    strcmp(kind, "relief_notice") == 0 ? 2 : 0;
-	if (!json_is_array(areas) || json_array_size(areas) == 0 ||
-	    json_array_size(areas) > ALERT_MAX_AREAS) {
-		snprintf(msg, msglen, "areas must be a list of 1-%d area codes",
-		    ALERT_MAX_AREAS);
-		return -1;
-	}
-	r->areas = xreallocarray(NULL, json_array_size(areas), sizeof(char *));
-	json_array_foreach(areas, i, v) {
-		if (!json_is_string(v) || !area_code_valid(json_string_value(v))) {
-			snprintf(msg, msglen, "areas[%zu] is not an area code",
-			    i);
-			goto fail;
-		}
-		r->areas[r->nareas++] = json_string_value(v);
-	}
+	if (camp_areas_parse(areas, &r->areas, &r->nareas, msg, msglen) == -1)
+		goto fail;
 	if (channels != NULL) {
 		if (!json_is_array(channels) || json_array_size(channels) == 0)
 			goto badchan;

@@ -149,11 +149,10 @@ camp_campaign_parse(json_t *j, int64_t now, int day_from, int day_to,
     char *msg, size_t msglen)
 {
 	json_t		*spots = NULL, *areas = NULL, *starts = NULL;
-	json_t		*ends = NULL, *ch = NULL, *tbn = NULL, *ten = NULL, *v;
+	json_t		*ends = NULL, *ch = NULL, *tbn = NULL, *ten = NULL;
 	json_int_t	 per_day = 1, per_week = 3, airings = 1, budget = 0;
 	const char	*name, *windows = CAMP_DEFAULT_WINDOWS, *why;
 	int64_t		 t0 = now, t1, spacing;
-	size_t		 i;
 
 	memset(r, 0, sizeof(*r));
 	*status = 400;
@@ -179,21 +178,8 @@ camp_campaign_parse(json_t *j, int64_t now, int day_from, int day_to,
 	}
 	if (camp_parse_spots(spots, r, msg, msglen) == -1)
 		goto fail;
-	if (!json_is_array(areas) || json_array_size(areas) == 0 ||
-	    json_array_size(areas) > ALERT_MAX_AREAS) {
-		snprintf(msg, msglen, "areas must be a list of 1-%d area codes",
-		    ALERT_MAX_AREAS);
+	if (camp_areas_parse(areas, &r->areas, &r->nareas, msg, msglen) == -1)
 		goto fail;
-	}
-	r->areas = xreallocarray(NULL, json_array_size(areas), sizeof(char *));
-	json_array_foreach(areas, i, v) {
-		if (!json_is_string(v) || !area_code_valid(json_string_value(v))) {
-			snprintf(msg, msglen, "areas[%zu] is not an area code",
-			    i);
-			goto fail;
-		}
-		r->areas[r->nareas++] = json_string_value(v);
-	}
 	if (starts != NULL && camp_time_parse(starts, &t0) == -1) {
 		snprintf(msg, msglen, "starts_at is not epoch seconds or RFC "
 		    "3339 time");

@@ -60,6 +60,14 @@ int		 camp_unions_resolve(struct store *, const char *const *areas,
 
 #define ALERT_MAX_AREAS	1000
 
+/*
+ * A request's "areas": a list of 1-ALERT_MAX_AREAS area codes, into
+ * *out (allocated; the strings stay the JSON's) and *n.  0, or -1 with
+ * msg (*out may be set: the caller frees it with its request).
+ */
+int		 camp_areas_parse(json_t *areas, const char ***out, size_t *n,
+		    char *msg, size_t msglen);
+
 struct alert_req {
 	const char	*kind;
 	int		 priority;		/* -1 = by kind */
