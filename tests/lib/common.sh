@@ -720,7 +720,7 @@ sk_kannel_run() {
 # the simulator of sk_start_smppsim (started here unless SK_SMPPSIM_PID
 # runs), so every sendsms goes there.
 sk_start_kannel() {
-	local ports
+	local ports try f pid
 	sk_have_kannel || { diag "Kannel is not installed"; return 1; }
 	if [ "${SK_SMSC:-fake}" = smpp ]; then
 		if [ -z "${SK_SMPPSIM_PID:-}" ] || ! sk_alive "$SK_SMPPSIM_PID"; then
@@ -728,17 +728,41 @@ sk_start_kannel() {
 			sk_start_smppsim || return 1
 		fi
 	fi
-	ports=$(sk_ports 4) || return 1
-	read -r SK_ADMIN_PORT SK_SMSBOX_PORT SK_FAKE_PORT SK_SENDSMS_PORT <<<"$ports"
 	SK_STATUS_PASSWORD=$(sk_hex 8)
 	SK_ADMIN_PASSWORD=$(sk_hex 8)
 	SK_KANNEL_DIR=$SK_TMP/kannel
-	export SK_ADMIN_PORT SK_SMSBOX_PORT SK_FAKE_PORT SK_SENDSMS_PORT \
-	    SK_STATUS_PASSWORD SK_ADMIN_PASSWORD SK_KANNEL_DIR
+	export SK_STATUS_PASSWORD SK_ADMIN_PASSWORD SK_KANNEL_DIR
 	mkdir -p "$SK_KANNEL_DIR"
-	[ -f "$SANKET_CONF" ] || sk_write_conf || return 1
-	sk_kannel_write_conf "$SK_KANNEL_DIR" || return 1
-	sk_kannel_run "$SK_KANNEL_DIR"
+	# A port may still be taken between tests/freeport and bearerbox's
+	# bind (bearerbox then panics): up to 3 tries, each on new ports.
+	for try in 1 2 3; do
+		ports=$(sk_ports 4) || return 1
+		read -r SK_ADMIN_PORT SK_SMSBOX_PORT SK_FAKE_PORT SK_SENDSMS_PORT <<<"$ports"
+		export SK_ADMIN_PORT SK_SMSBOX_PORT SK_FAKE_PORT SK_SENDSMS_PORT
+		if [ ! -f "$SANKET_CONF" ]; then
+			sk_write_conf || return 1
+		else
+			sk_conf_set kannel sendsms_url \
+			    "http://127.0.0.1:$SK_SENDSMS_PORT/cgi-bin/sendsms"
+			! grep -q '^status_url' "$SANKET_CONF" ||
+			    sk_conf_set kannel status_url \
+			    "http://127.0.0.1:$SK_ADMIN_PORT/status.txt"
+		fi
+		sk_kannel_write_conf "$SK_KANNEL_DIR" || return 1
+		SK_BEARERBOX_PID="" SK_SMSBOX_PID="" SK_FAKESMSC_PID=""
+		sk_kannel_run "$SK_KANNEL_DIR" && return 0
+		[ "$try" = 3 ] && break
+		diag "Kannel did not start on ports $ports(try $try): trying new ones"
+		for pid in $SK_FAKESMSC_PID $SK_SMSBOX_PID $SK_BEARERBOX_PID; do
+			sk_kill "$pid" 5
+		done
+		# Kept for the log dump (*.log), not read as fakesmsc output.
+		for f in bearerbox smsbox access fakesmsc; do
+			[ ! -f "$SK_KANNEL_DIR/$f.log" ] ||
+			    mv "$SK_KANNEL_DIR/$f.log" "$SK_KANNEL_DIR/$f.try$try.log"
+		done
+	done
+	return 1
 }
 
 # sk_stop_kannel [TIMEOUT]: SIGTERM to bearerbox (smsbox and fakesmsc
