@@ -7,11 +7,12 @@
  *  - the same table and indexes as sanket's inbound (gateway/schema.c,
  *    migration 4), the same pragmas as gateway/store.c (WAL,
  *    synchronous = NORMAL, 32 MB page cache), one prepared INSERT;
- *  - WAL checkpoints as sanketd makes them (gateway/store.c,
- *    store_checkpointer_start): the main connection's auto-checkpoint is
- *    off and a WAL hook wakes a thread that runs PASSIVE checkpoints on a
- *    connection of its own once the WAL holds 1000 pages (MO_BARE_CKPT=0
- *    in the environment: SQLite's own auto-checkpoint, on the loop);
+ *  - WAL checkpoints as sanketd makes them, by the same code
+ *    (gateway/store-wal.c, wal_ckpt_start): the main connection's
+ *    auto-checkpoint is off and a WAL hook wakes a thread that runs
+ *    PASSIVE checkpoints on a connection of its own once the WAL holds
+ *    1000 pages, at most one every 100 ms (MO_BARE_CKPT=0 in the
+ *    environment: SQLite's own auto-checkpoint, on the loop);
  *  - the same group commit as gateway/store.c with sanketd's defaults: the
  *    first write opens a transaction (BEGIN IMMEDIATE) and arms a timer of
  *    INTERVAL ms; the timer, or the write after BATCH writes, commits;
@@ -35,7 +36,6 @@
 #include <sys/time.h>
 
 #include <errno.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,13 +89,7 @@ static size_t			 nwaiting, capwaiting;
 static int			 in_batch, batch_n, batch_ms = 5, batch_max = 1000;
 static const char		*vfs;		/* NULL: SQLite's default */
 
-#define CKPT_PAGES	1000	/* SQLite's default auto-checkpoint */
-
-static sqlite3		*ckdb;
-static pthread_t	 ckthread;
-static pthread_mutex_t	 ckmu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t	 ckcv = PTHREAD_COND_INITIALIZER;
-static int		 ckwant, ckstop;
+static struct wal_ckpt	*ckpt;	/* the background checkpointer */
 
 static void
 die(const char *what)
@@ -119,70 +113,6 @@ now_ms(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int
-wal_hook(void *arg, sqlite3 *d, const char *name, int pages)
-{
-	(void)arg;
-	(void)d;
-	(void)name;
-	if (pages >= CKPT_PAGES) {
-		pthread_mutex_lock(&ckmu);
-		ckwant = 1;
-		pthread_cond_signal(&ckcv);
-		pthread_mutex_unlock(&ckmu);
-	}
-	return SQLITE_OK;
-}
-
-static void *
-ckpt_main(void *arg)
-{
-	int	 nlog, nckpt;
-
-	(void)arg;
-	pthread_mutex_lock(&ckmu);
-	for (;;) {
-		while (!ckwant && !ckstop)
-			pthread_cond_wait(&ckcv, &ckmu);
-		if (ckstop)
-			break;
-		ckwant = 0;
-		pthread_mutex_unlock(&ckmu);
-		sqlite3_wal_checkpoint_v2(ckdb, NULL, SQLITE_CHECKPOINT_PASSIVE,
-		    &nlog, &nckpt);
-		pthread_mutex_lock(&ckmu);
-	}
-	pthread_mutex_unlock(&ckmu);
-	return NULL;
-}
-
-static void
-ckpt_start(const char *path)
-{
-	if (sqlite3_open_v2(path, &ckdb, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOMUTEX, vfs) != SQLITE_OK)
-		die("checkpointer");
-	sqlite3_busy_timeout(ckdb, 1000);
-	sqlite3_exec(ckdb, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
-	if (pthread_create(&ckthread, NULL, ckpt_main, NULL) != 0)
-		die("pthread_create");
-	sqlite3_wal_autocheckpoint(db, 0);
-	sqlite3_wal_hook(db, wal_hook, NULL);
-}
-
-static void
-ckpt_stop(void)
-{
-	if (ckdb == NULL)
-		return;
-	pthread_mutex_lock(&ckmu);
-	ckstop = 1;
-	pthread_cond_signal(&ckcv);
-	pthread_mutex_unlock(&ckmu);
-	pthread_join(ckthread, NULL);
-	sqlite3_close(ckdb);
 }
 
 /* Commit the open batch, then answer every request it holds. */
@@ -344,7 +274,8 @@ main(int argc, char **argv)
 		die("prepare");
 	if (getenv("MO_BARE_CKPT") == NULL || strcmp(getenv("MO_BARE_CKPT"),
 	    "0") != 0)
-		ckpt_start(argv[2]);
+		if ((ckpt = wal_ckpt_start(db, argv[2], vfs)) == NULL)
+			die("checkpointer");
 
 	if ((base = event_base_new()) == NULL ||
 	    (http = evhttp_new(base)) == NULL)
@@ -361,11 +292,11 @@ main(int argc, char **argv)
 	evsignal_add(sigint, NULL);
 	fprintf(stderr, "mo-bare: listening on 127.0.0.1:%s, commit every "
 	    "%d ms or %d rows, checkpoints %s, WAL writes %s\n", argv[1],
-	    batch_ms, batch_max, ckdb != NULL ? "on a thread" : "on the loop",
+	    batch_ms, batch_max, ckpt != NULL ? "on a thread" : "on the loop",
 	    vfs != NULL ? "gathered (store-wal.c)" : "SQLite's own");
 	event_base_dispatch(base);
 	flush();
-	ckpt_stop();
+	wal_ckpt_stop(ckpt);
 	sqlite3_finalize(ins);
 	sqlite3_close(db);
 	return 0;

@@ -14,7 +14,6 @@
 #include "config.h"
 
 #include <event2/event.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,16 +48,9 @@ struct store {
 
 	/* the background checkpointer (store_checkpointer_start) */
 	char			*path;
-	sqlite3			*ckdb;
-	pthread_t		 ckthread;
-	pthread_mutex_t		 ckmu;
-	pthread_cond_t		 ckcv;
-	int			 ckon, ckwant, ckstop;
+	struct wal_ckpt		*ckpt;
 };
 
-/* WAL pages after which the checkpointer is woken (SQLite's default
- * auto-checkpoint point). */
-#define STORE_CKPT_PAGES	1000
 /*
  * The WAL file is cut back to this size when it starts over after a
  * spike (journal_size_limit), so a burst of writes does not keep its
@@ -252,109 +244,20 @@ store_close(struct store *s)
 	free(s);
 }
 
-/*
- * The background checkpointer.  SQLite's automatic checkpoint runs inside
- * the COMMIT that crosses the threshold, on the committing thread: it
- * copies the WAL into the database and fsyncs both, which stalls
- * sanketd's one event loop for milliseconds at a time under load.  With
- * the checkpointer, the main connection's auto-checkpoint is off and its
- * WAL hook wakes a thread that runs PASSIVE checkpoints on a connection
- * of its own: a passive checkpoint never blocks the writer, and the next
- * write transaction after a complete one starts the WAL over, so the WAL
- * stays bounded.  The thread touches nothing but its own connection.
- */
-static int
-store_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
-{
-	struct store	*s = arg;
-
-	(void)db;
-	(void)name;
-	if (pages >= STORE_CKPT_PAGES) {
-		pthread_mutex_lock(&s->ckmu);
-		s->ckwant = 1;
-		pthread_cond_signal(&s->ckcv);
-		pthread_mutex_unlock(&s->ckmu);
-	}
-	return SQLITE_OK;
-}
-
-static void *
-store_ckpt_main(void *arg)
-{
-	struct store	*s = arg;
-	int		 rc, nlog, nckpt;
-
-	pthread_mutex_lock(&s->ckmu);
-	for (;;) {
-		while (!s->ckwant && !s->ckstop)
-			pthread_cond_wait(&s->ckcv, &s->ckmu);
-		if (s->ckstop)
-			break;
-		s->ckwant = 0;
-		pthread_mutex_unlock(&s->ckmu);
-		rc = sqlite3_wal_checkpoint_v2(s->ckdb, NULL,
-		    SQLITE_CHECKPOINT_PASSIVE, &nlog, &nckpt);
-		if (rc != SQLITE_OK && rc != SQLITE_BUSY)
-			log_warnx("store: background checkpoint: %s",
-			    sqlite3_errstr(rc));
-		pthread_mutex_lock(&s->ckmu);
-	}
-	pthread_mutex_unlock(&s->ckmu);
-	return NULL;
-}
-
 int
 store_checkpointer_start(struct store *s)
 {
-	if (s->ckon)
+	if (s->ckpt != NULL)
 		return 0;
-	if (sqlite3_open_v2(s->path, &s->ckdb, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOMUTEX, store_vfs()) != SQLITE_OK) {
-		log_warnx("%s: %s", __func__, s->ckdb ?
-		    sqlite3_errmsg(s->ckdb) : "out of memory");
-		goto fail;
-	}
-	sqlite3_busy_timeout(s->ckdb, 1000);
-	if (sqlite3_exec(s->ckdb, "PRAGMA synchronous = NORMAL", NULL, NULL,
-	    NULL) != SQLITE_OK)
-		goto fail;
-	pthread_mutex_init(&s->ckmu, NULL);
-	pthread_cond_init(&s->ckcv, NULL);
-	s->ckwant = s->ckstop = 0;
-	if (pthread_create(&s->ckthread, NULL, store_ckpt_main, s) != 0) {
-		log_warnx("%s: pthread_create failed", __func__);
-		pthread_mutex_destroy(&s->ckmu);
-		pthread_cond_destroy(&s->ckcv);
-		goto fail;
-	}
-	sqlite3_wal_autocheckpoint(s->db, 0);
-	sqlite3_wal_hook(s->db, store_wal_hook, s);
-	s->ckon = 1;
-	return 0;
-fail:
-	sqlite3_close(s->ckdb);
-	s->ckdb = NULL;
-	return -1;
+	return (s->ckpt = wal_ckpt_start(s->db, s->path, store_vfs())) ==
+	    NULL ? -1 : 0;
 }
 
 void
 store_checkpointer_stop(struct store *s)
 {
-	if (!s->ckon)
-		return;
-	pthread_mutex_lock(&s->ckmu);
-	s->ckstop = 1;
-	pthread_cond_signal(&s->ckcv);
-	pthread_mutex_unlock(&s->ckmu);
-	pthread_join(s->ckthread, NULL);
-	pthread_mutex_destroy(&s->ckmu);
-	pthread_cond_destroy(&s->ckcv);
-	sqlite3_wal_hook(s->db, NULL, NULL);
-	sqlite3_wal_autocheckpoint(s->db, STORE_CKPT_PAGES);
-	sqlite3_close(s->ckdb);
-	s->ckdb = NULL;
-	s->ckon = 0;
+	wal_ckpt_stop(s->ckpt);
+	s->ckpt = NULL;
 }
 
 sqlite3 *

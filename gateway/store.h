@@ -72,10 +72,24 @@ void		 store_batch_after(struct store *, void (*cb)(void *),
 const char	*store_vfs(void);
 
 /*
+ * The background checkpointer (store-wal.c): db's auto-checkpoint off, a
+ * thread with a connection of its own to path (through vfs, NULL for
+ * SQLite's default) runs a PASSIVE checkpoint when the WAL has passed
+ * WAL_CKPT_PAGES at a commit, at most one every WAL_CKPT_GAP_MS.  NULL
+ * (logged; SQLite's automatic checkpoint stays on) on failure.  stop puts
+ * db's auto-checkpoint back; it takes NULL.
+ */
+#define WAL_CKPT_PAGES	1000	/* SQLite's default auto-checkpoint point */
+#define WAL_CKPT_GAP_MS	100
+struct wal_ckpt;
+struct wal_ckpt	*wal_ckpt_start(sqlite3 *db, const char *path,
+		    const char *vfs);
+void		 wal_ckpt_stop(struct wal_ckpt *);
+
+/*
  * Move WAL checkpoints off the calling thread (sanketd's event loop):
- * a thread with its own connection runs a PASSIVE checkpoint whenever
- * the WAL passes 1000 pages.  0, or -1 (logged; SQLite's automatic
- * checkpoint stays on).  store_close() stops it.
+ * wal_ckpt_start on the store's connection.  0, or -1 (logged; SQLite's
+ * automatic checkpoint stays on).  store_close() stops it.
  */
 int		 store_checkpointer_start(struct store *);
 void		 store_checkpointer_stop(struct store *);
