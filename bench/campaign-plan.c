@@ -22,13 +22,15 @@
  *		250 ms on per tick, the wall clock at on-air instants spread
  *		over the week (most of the audience due: the worst case); then
  *		camp_call_done (answered) + store_batch_flush per claimed call;
- *		p50, p99 and max of each
+ *		p50, p99 and max of each.  The ticks are
+ *		SK_BENCH_TICK_GAP_MS of real time apart (default 20, not
+ *		measured; 0: back to back; sanketd's are 250 ms apart)
  *	status	camp_campaign_status(with_detail 1) once: an officer's GET
  *		of the campaign, which also runs on the loop; its pending
  *		counter is checked against the contacts' rows
  *	cancel	camp_campaign_cancel + commit: an officer's cancel, with
  *		most of the audience still waiting; then 200 voice ticks'
- *		camp_sweep (CAMP_SWEEP_ROWS each) + flush: max
+ *		camp_sweep (CAMP_SWEEP_ROWS each) + flush, as far apart: max
  *	anchor	SQLite's own floor for the plan, same process, same rows: a
  *		plain INSERT ... SELECT from recipients (rowid order; every
  *		recipient is in the campaign's unions) into a table shaped
@@ -75,6 +77,29 @@ cpu_ms(void)
 
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
 	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+/*
+ * Real time between two voice ticks, not measured (SK_BENCH_TICK_GAP_MS,
+ * default 20; 0 runs them back to back).  sanketd ticks every 250 ms and
+ * the loop idles in between; back to back, no checkpoint ever completes
+ * between two commits, so the WAL never starts over and every write
+ * extends it (ext4 allocating blocks under writeback): a state sanketd
+ * reaches under an MO flood, not while it airs a campaign.
+ */
+static int	tick_gap_ms = 20;
+
+static void
+tick_gap(void)
+{
+	struct timespec	 t;
+
+	if (tick_gap_ms <= 0)
+		return;
+	t.tv_sec = tick_gap_ms / 1000;
+	t.tv_nsec = (long)(tick_gap_ms % 1000) * 1000000L;
+	while (nanosleep(&t, &t) == -1 && errno == EINTR)
+		;
 }
 
 /* This thread's context switches so far: voluntary (it waited: I/O, a
@@ -396,6 +421,7 @@ run(const char *path, int nticks)
 		claimed += n;
 		if (n > max_n)
 			max_n = n;
+		tick_gap();
 		for (k = 0; k < n; k++) {
 			t0 = mono_ms();
 			c0 = cpu_ms();
@@ -416,6 +442,7 @@ run(const char *path, int nticks)
 	}
 	camp_run_free(cr);
 	printf("ticks %d\n", nticks);
+	printf("tick_gap_ms %d\n", tick_gap_ms);
 	printf("claimed %lld\n", (long long)claimed);
 	printf("claim_max_per_tick %d\n", max_n);
 	printf("tick_worst_at %d\n", worst_at);
@@ -474,6 +501,7 @@ run(const char *path, int nticks)
 			tick_worst = t;
 			tick_worst_cpu = cpu_ms() - c0;
 		}
+		tick_gap();
 	}
 	printf("sweep_rows %d\n", CAMP_SWEEP_ROWS);
 	printf("sweep_max %.3f\n", tick_worst);
@@ -518,18 +546,27 @@ count_arg(const char *a, long long max)
 int
 main(int argc, char **argv)
 {
+	const char	*gap;
 	long long	 n;
 
 	log_init(LOG_TO_STDERR, 0, "campaign-plan");
 	/*
-	 * As sanketd (gateway/sanketd.c): no allocation statistics, which
-	 * take a mutex around every SQLite malloc and so made the loop wait
-	 * for the checkpointer thread when it was preempted holding it.
-	 * SK_BENCH_SQLITE_HEAP=1 keeps them for the heap figures.
+	 * SQLite configured as sanketd configures it (store_config_daemon:
+	 * no allocation statistics, statement journals in memory up to
+	 * 4 MiB); SK_BENCH_SQLITE_HEAP=1 turns the statistics back on for
+	 * the heap figures (a mutex around every SQLite malloc, shared with
+	 * the checkpointer thread).
 	 */
+	store_config_daemon();
 	heap_stats = getenv("SK_BENCH_SQLITE_HEAP") != NULL;
-	if (!heap_stats)
-		(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	if (heap_stats)
+		(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 1);
+	if ((gap = getenv("SK_BENCH_TICK_GAP_MS")) != NULL &&
+	    (tick_gap_ms = strcmp(gap, "0") == 0 ? 0 :
+	    (int)count_arg(gap, 1000)) < 0) {
+		fprintf(stderr, "SK_BENCH_TICK_GAP_MS: 0 to 1000\n");
+		return 2;
+	}
 	if (argc == 4 && strcmp(argv[1], "setup") == 0 &&
 	    (n = count_arg(argv[3], 100000000)) > 0)
 		return setup(argv[2], n);

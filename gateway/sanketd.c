@@ -166,9 +166,7 @@ main(int argc, char *argv[])
 	event_config_free(ecfg);
 	if (event_base_priority_init(gw.base, SK_NPRIO) == -1)
 		fatalx("event_base_priority_init");
-	/* SQLite's allocation statistics (a mutex and a count around every
-	 * malloc) are read by nothing in sanketd. */
-	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	store_config_daemon();
 	if ((gw.store = store_open(conf.database, err, sizeof(err))) == NULL)
 		fatalx("store: %s", err);
 	store_batch_attach(gw.store, gw.base, conf.commit_interval_ms,

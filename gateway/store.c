@@ -244,6 +244,23 @@ store_close(struct store *s)
 	free(s);
 }
 
+/*
+ * A statement that may fail after changing rows (an UPDATE of many rows
+ * inside the open group-commit transaction) keeps the pages it changes
+ * in a statement journal, which SQLite spills to a temporary file past
+ * 64 KiB.  The voice tick's sweep (50 contacts, each on its own page) went
+ * past that every tick: a file created, written and unlinked on the event
+ * loop, and unlinking freed its blocks with a synchronous discard on a
+ * disk mounted with `discard`: 10-28 ms (bench/campaign.sh, perf sched).
+ */
+void
+store_config_daemon(void)
+{
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	(void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL,
+	    STORE_STMTJRNL_SPILL);
+}
+
 int
 store_checkpointer_start(struct store *s)
 {

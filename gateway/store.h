@@ -72,6 +72,15 @@ void		 store_batch_after(struct store *, void (*cb)(void *),
 const char	*store_vfs(void);
 
 /*
+ * SQLite's process-wide settings for the daemon, before it opens anything
+ * (sqlite3_config): no allocation statistics (a mutex and a count around
+ * every malloc, read by nothing in sanketd) and statement journals kept
+ * in memory up to STORE_STMTJRNL_SPILL.
+ */
+#define STORE_STMTJRNL_SPILL	(4 * 1024 * 1024)
+void		 store_config_daemon(void);
+
+/*
  * The background checkpointer (store-wal.c): db's auto-checkpoint off, a
  * thread with a connection of its own to path (through vfs, NULL for
  * SQLite's default) runs a PASSIVE checkpoint when the WAL has passed
