@@ -252,6 +252,8 @@ store_close(struct store *s)
  * past that every tick: a file created, written and unlinked on the event
  * loop, and unlinking freed its blocks with a synchronous discard on a
  * disk mounted with `discard`: 10-28 ms (bench/campaign.sh, perf sched).
+ * And the page cache that keeps a b-tree balance's parked page out of
+ * pcache1's sight (store-pcache.c).
  */
 void
 store_config_daemon(void)
@@ -259,6 +261,8 @@ store_config_daemon(void)
 	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	(void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL,
 	    STORE_STMTJRNL_SPILL);
+	if (store_pcache_install() == -1)
+		log_warnx("%s: SQLite's own page cache stays", __func__);
 }
 
 int

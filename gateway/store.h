@@ -81,6 +81,17 @@ const char	*store_vfs(void);
 void		 store_config_daemon(void);
 
 /*
+ * SQLite's page cache with the page number a b-tree balance parks a page
+ * at kept out of its sight (store-pcache.c: otherwise the end of every
+ * such write transaction scans the whole cache).  Process-wide, before
+ * SQLite starts; store_config_daemon() calls it.  0, or -1 (SQLite
+ * already started: its own cache stays).  store_pcache_parked() counts
+ * the parkings seen.
+ */
+int		 store_pcache_install(void);
+unsigned long	 store_pcache_parked(void);
+
+/*
  * The background checkpointer (store-wal.c): db's auto-checkpoint off, a
  * thread with a connection of its own to path (through vfs, NULL for
  * SQLite's default) runs a PASSIVE checkpoint when the WAL has passed
