@@ -567,9 +567,9 @@ static int
 alert_cancel(struct sk_ctx *ctx, const struct cmd_entry *entry,
     const struct alert_args *a, long long id)
 {
-	json_t		*body, *ac;
-	char		 path[64], *data;
-	int		 o, rc;
+	json_t		*ac;
+	char		 path[64];
+	int		 o;
 
 	for (o = 0; o < AO_N; o++)
 		if (a->v[o] != NULL && o != AO_TEXT_BN && o != AO_TEXT_EN)
@@ -594,15 +594,9 @@ alert_cancel(struct sk_ctx *ctx, const struct cmd_entry *entry,
 		json_decref(ac);
 		ac = json_true();
 	}
-	body = json_pack("{s:o}", "all_clear", ac);
-	if ((data = json_dumps(body, JSON_COMPACT)) == NULL)
-		fatalx("%s: json_dumps", __func__);
-	json_decref(body);
 	snprintf(path, sizeof(path), "/api/v1/alerts/%lld/cancel", id);
-	rc = sk_call(ctx, CLIENT_POST, path, "application/json", data,
-	    strlen(data), "alert cancel", alert_cancel_print, NULL);
-	free(data);
-	return rc;
+	return sk_post_json(ctx, path, json_pack("{s:o}", "all_clear", ac),
+	    "alert cancel", alert_cancel_print, NULL);
 }
 
 static int

@@ -585,18 +585,12 @@ camp_create(struct sk_ctx *ctx, const struct cmd_entry *entry,
     const struct camp_args *args)
 {
 	json_t	*body;
-	char	*data;
 	int	 rc;
 
 	if ((body = camp_create_body(ctx, entry, args, &rc)) == NULL)
 		return rc;
-	if ((data = json_dumps(body, JSON_COMPACT)) == NULL)
-		fatalx("%s: json_dumps", __func__);
-	json_decref(body);
-	rc = sk_call(ctx, CLIENT_POST, "/api/v1/campaigns", "application/json",
-	    data, strlen(data), "campaign create", camp_create_print, NULL);
-	free(data);
-	return rc;
+	return sk_post_json(ctx, "/api/v1/campaigns", body, "campaign create",
+	    camp_create_print, NULL);
 }
 
 static int

@@ -212,11 +212,9 @@ static int
 gr_resolve(struct sk_ctx *ctx, const struct cmd_entry *entry,
     const char *idarg, const char *note)
 {
-	json_t		*body;
-	char		*data, path[64];
+	char		 path[64];
 	long long	 id;
 	size_t		 n;
-	int		 rc;
 
 	if ((id = sk_num(idarg)) < 1)
 		return sk_usage(ctx, entry, "grievance resolve: \"%s\" is not "
@@ -230,15 +228,9 @@ gr_resolve(struct sk_ctx *ctx, const struct cmd_entry *entry,
 	if (n == 0 || n > GR_NOTE_MAX)
 		return sk_usage(ctx, entry, "--note: 1 to %d characters, not "
 		    "%zu", GR_NOTE_MAX, n);
-	body = json_pack("{s:s}", "note", note);
-	if ((data = json_dumps(body, JSON_COMPACT)) == NULL)
-		fatalx("%s: json_dumps", __func__);
-	json_decref(body);
 	snprintf(path, sizeof(path), "/api/v1/grievances/%lld/resolve", id);
-	rc = sk_call(ctx, CLIENT_POST, path, "application/json", data,
-	    strlen(data), "grievance resolve", gr_resolve_print, NULL);
-	free(data);
-	return rc;
+	return sk_post_json(ctx, path, json_pack("{s:s}", "note", note),
+	    "grievance resolve", gr_resolve_print, NULL);
 }
 
 static int

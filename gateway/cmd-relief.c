@@ -135,7 +135,7 @@ relief_create(struct sk_ctx *ctx, const struct cmd_entry *entry,
 	static const int needo[] = { RO_UNION, RO_PROGRAMME, RO_ITEM, RO_QTY,
 	    RO_PLACE, RO_AT };
 	json_t		*req, *at;
-	char		*body, *buf = NULL, why[256];
+	char		*buf = NULL, why[256];
 	size_t		 i, len;
 	long long	 qty;
 	int		 rc;
@@ -170,14 +170,8 @@ relief_create(struct sk_ctx *ctx, const struct cmd_entry *entry,
 		    relief_benef_list(buf, len));
 		free(buf);
 	}
-	if ((body = json_dumps(req, JSON_COMPACT)) == NULL)
-		fatalx("%s: json_dumps", __func__);
-	json_decref(req);
-	rc = sk_call(ctx, CLIENT_POST, "/api/v1/distributions",
-	    "application/json", body, strlen(body), "relief create",
-	    relief_create_print, NULL);
-	free(body);
-	return rc;
+	return sk_post_json(ctx, "/api/v1/distributions", req,
+	    "relief create", relief_create_print, NULL);
 }
 
 static int

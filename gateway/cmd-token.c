@@ -136,17 +136,11 @@ cmd_token_remote(struct sk_ctx *ctx, int role, const char *scope,
     const char *name)
 {
 	json_t	*req;
-	char	*body;
-	int	 rc;
 
 	req = json_pack("{s:s, s:s*, s:s*}", "role", auth_role_name(role),
 	    "scope", scope, "name", name);
-	body = json_dumps(req, JSON_COMPACT);
-	json_decref(req);
-	rc = sk_call(ctx, CLIENT_POST, "/api/v1/tokens", "application/json",
-	    body, strlen(body), "token", cmd_token_answer, NULL);
-	free(body);
-	return rc;
+	return sk_post_json(ctx, "/api/v1/tokens", req, "token",
+	    cmd_token_answer, NULL);
 }
 
 static int

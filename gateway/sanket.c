@@ -820,6 +820,22 @@ sk_call(struct sk_ctx *ctx, enum client_method method, const char *path,
 }
 
 int
+sk_post_json(struct sk_ctx *ctx, const char *path, json_t *body,
+    const char *what, sk_print_fn print, void *arg)
+{
+	char	*data;
+	int	 rc;
+
+	if ((data = json_dumps(body, JSON_COMPACT)) == NULL)
+		fatalx("%s: json_dumps", __func__);
+	json_decref(body);
+	rc = sk_call(ctx, CLIENT_POST, path, "application/json", data,
+	    strlen(data), what, print, arg);
+	free(data);
+	return rc;
+}
+
+int
 sk_get_raw(struct sk_ctx *ctx, const char *path)
 {
 	struct client		*cl;

@@ -226,6 +226,9 @@ int		 sk_call(struct sk_ctx *, enum client_method, const char *path,
 		    const char *what, sk_print_fn, void *arg);
 int		 sk_show(struct sk_ctx *, const char *prefix, const char *arg,
 		    const char *what, sk_print_fn);
+/* sk_call(POST path) with body as compact JSON; takes body (decref'd). */
+int		 sk_post_json(struct sk_ctx *, const char *path, json_t *body,
+		    const char *what, sk_print_fn, void *arg);
 /*
  * GET path and copy a 200 answer to stdout as it came (a CSV export);
  * anything else is reported as sk_call would.  Returns the exit code.
